@@ -1,0 +1,197 @@
+import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { AuthContext, Membership } from '../http/context.js';
+import { ForbiddenError, UnauthorisedError } from '../http/errors.js';
+import { can, type Access } from './permissions.js';
+import type { LoadedSession } from './sessions.js';
+import { hashToken } from './tokens.js';
+
+export const SESSION_COOKIE = 'waymark_session';
+
+export function sessionCookieOptions(production: boolean) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: production,
+  };
+}
+
+async function loadMemberships(db: Kysely<DB>, userId: string): Promise<Membership[]> {
+  const rows = await db
+    .selectFrom('memberships as m')
+    .innerJoin('organisations as o', 'o.id', 'm.tenant_id')
+    .select(['m.tenant_id', 'm.role', 'o.slug', 'o.name'])
+    .where('m.user_id', '=', userId)
+    .where('o.archived_at', 'is', null)
+    .orderBy('o.name')
+    .execute();
+  return rows.map((r) => ({ tenantId: r.tenant_id, slug: r.slug, name: r.name, role: r.role }));
+}
+
+/** Builds the request's view of who is calling, from a session or a token. */
+export async function buildAuthContext(
+  db: Kysely<DB>,
+  userId: string,
+  tenantId: string | null,
+  session: LoadedSession | null,
+  token: AuthContext['token'],
+): Promise<AuthContext | null> {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name', 'totp_enabled_at', 'disabled_at'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user || user.disabled_at) return null;
+  const memberships = await loadMemberships(db, userId);
+  const current =
+    memberships.find((m) => m.tenantId === tenantId) ?? (token ? undefined : memberships[0]);
+  let organisation: AuthContext['organisation'] = null;
+  if (current) {
+    const org = await db
+      .selectFrom('organisations')
+      .select(['id', 'slug', 'name', 'require_two_factor'])
+      .where('id', '=', current.tenantId)
+      .executeTakeFirstOrThrow();
+    organisation = {
+      id: org.id,
+      slug: org.slug,
+      name: org.name,
+      requireTwoFactor: org.require_two_factor,
+    };
+  }
+  return {
+    user: {
+      id: user.id,
+      email: user.email,
+      displayName: user.display_name,
+      twoFactorEnabled: user.totp_enabled_at !== null,
+    },
+    session,
+    token,
+    organisation,
+    role: current?.role ?? null,
+    memberships,
+  };
+}
+
+/** The caller of a route whose access already demanded a signed-in person. */
+export function signedIn(request: FastifyRequest): AuthContext {
+  if (!request.auth) throw new UnauthorisedError();
+  return request.auth;
+}
+
+/** The caller and the organisation they act in, for routes guarded by a permission. */
+export function member(request: FastifyRequest): AuthContext & {
+  organisation: NonNullable<AuthContext['organisation']>;
+  role: NonNullable<AuthContext['role']>;
+} {
+  const auth = signedIn(request);
+  const { organisation, role } = auth;
+  if (!organisation || !role) throw new ForbiddenError('You are not a member of an organisation.');
+  return { ...auth, organisation, role };
+}
+
+function isApi(request: FastifyRequest) {
+  return request.url.startsWith('/api/v1/') || request.url === '/api/v1';
+}
+
+async function authenticateBearer(request: FastifyRequest): Promise<AuthContext | null> {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match?.[1])
+    throw new UnauthorisedError(
+      'The Authorization header must be "Bearer" followed by an API token.',
+    );
+  const { db } = request.server.deps.database;
+  const token = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'tenant_id', 'user_id', 'scopes', 'expires_at', 'revoked_at', 'last_used_at'])
+    .where('token_hash', '=', hashToken(match[1]))
+    .executeTakeFirst();
+  const now = Date.now();
+  if (!token || token.revoked_at || (token.expires_at && token.expires_at.getTime() <= now)) {
+    throw new UnauthorisedError('The API token is not valid: it may have expired or been revoked.');
+  }
+  if (!token.last_used_at || now - token.last_used_at.getTime() > 60_000) {
+    await db
+      .updateTable('api_tokens')
+      .set({ last_used_at: new Date(now) })
+      .where('id', '=', token.id)
+      .execute();
+  }
+  const auth = await buildAuthContext(db, token.user_id, token.tenant_id, null, {
+    id: token.id,
+    scopes: token.scopes,
+  });
+  // A token stops working when its owner leaves the organisation.
+  if (!auth?.organisation)
+    throw new UnauthorisedError('The API token belongs to someone who is no longer a member.');
+  return auth;
+}
+
+function deny(request: FastifyRequest, reply: FastifyReply, signedIn: boolean) {
+  if (!signedIn && !isApi(request) && request.method === 'GET') {
+    const next = encodeURIComponent(request.url);
+    return reply.redirect(`/sign-in?next=${next}`, 303);
+  }
+  throw signedIn ? new ForbiddenError() : new UnauthorisedError();
+}
+
+export function checkAccess(
+  access: Access,
+  auth: AuthContext | null,
+): 'ok' | 'unauthenticated' | 'forbidden' {
+  if (access === 'public') return 'ok';
+  if (!auth) return 'unauthenticated';
+  if (access === 'signed-in') return 'ok';
+  return auth.organisation && can(auth.role, access) ? 'ok' : 'forbidden';
+}
+
+/**
+ * Loads who is calling (session cookie for pages, bearer token for /api/v1) and enforces each
+ * route's declared access before anything else runs.
+ */
+export const authPlugin = fp(async (app) => {
+  app.decorateRequest('auth', null);
+  app.decorateRequest('pendingSession', null);
+  app.decorateRequest('actor', function (this: FastifyRequest) {
+    return {
+      userId: this.auth?.user.id ?? null,
+      label: this.auth ? `${this.auth.user.displayName} <${this.auth.user.email}>` : 'Anonymous',
+      requestId: this.id,
+      ip: this.ip,
+    };
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const access = request.routeOptions.config.access;
+    if (!access) return; // not-found handler and static assets
+    const { db } = app.deps.database;
+    if (isApi(request)) {
+      request.auth = await authenticateBearer(request);
+    } else {
+      const token = request.cookies[SESSION_COOKIE];
+      const session = token ? await app.deps.sessions.load(token) : null;
+      if (session?.twoFactorPending) request.pendingSession = session;
+      else if (session) {
+        request.auth = await buildAuthContext(db, session.userId, session.tenantId, session, null);
+        if (!request.auth) await app.deps.sessions.destroy(session.id);
+      }
+      if (token && !session) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    }
+    const verdict = checkAccess(access, request.auth);
+    if (verdict !== 'ok') return deny(request, reply, verdict === 'forbidden');
+    if (request.auth?.token) {
+      const needed =
+        request.routeOptions.config.scope ??
+        (['GET', 'HEAD'].includes(request.method) ? 'read' : 'write');
+      if (!request.auth.token.scopes.includes(needed)) {
+        throw new ForbiddenError(`This API token does not have the "${needed}" scope.`);
+      }
+    }
+  });
+});

@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import { SYSTEM_ACTOR } from '../../kernel/audit/audit.js';
+import type { DB, Role } from '../../kernel/db/schema.js';
+import { withSystem } from '../../kernel/db/tenancy.js';
+import { createUserInTx } from '../identity/user.service.js';
+import {
+  addMember,
+  createOrganisation,
+  findOrganisation,
+} from '../organisations/organisation.service.js';
+
+/** A fictional council of our own, with one person in every role. */
+export const DEMO_ORGANISATION = { name: 'Castlemere Borough Council', slug: 'castlemere' };
+export const DEMO_PASSWORD = 'castlemere-demo-walkthrough';
+
+export const DEMO_PEOPLE: { email: string; displayName: string; role: Role }[] = [
+  { email: 'admin@castlemere.example', displayName: 'Priya Shah (Head of ICT)', role: 'admin' },
+  {
+    email: 'editor@castlemere.example',
+    displayName: 'Tom Wilkins (Programme Office)',
+    role: 'editor',
+  },
+  {
+    email: 'owner@castlemere.example',
+    displayName: 'Grace Okafor (ICT Infrastructure Manager)',
+    role: 'contributor',
+  },
+  {
+    email: 'board@castlemere.example',
+    displayName: 'Cllr Dafydd Evans (Scrutiny Commission)',
+    role: 'board',
+  },
+  {
+    email: 'viewer@castlemere.example',
+    displayName: 'Sam Patel (Service Manager)',
+    role: 'viewer',
+  },
+];
+
+export interface DemoResult {
+  created: boolean;
+  organisationId: string;
+}
+
+/** Loads the demo council once; a second call finds it and changes nothing. */
+export async function loadDemo(db: Kysely<DB>): Promise<DemoResult> {
+  const existing = await findOrganisation(db, DEMO_ORGANISATION.slug);
+  if (existing) return { created: false, organisationId: existing.id };
+  const org = await createOrganisation(db, SYSTEM_ACTOR, DEMO_ORGANISATION);
+  for (const person of DEMO_PEOPLE) {
+    const user = await withSystem(db, (trx) =>
+      createUserInTx(trx, SYSTEM_ACTOR, {
+        email: person.email,
+        displayName: person.displayName,
+        password: DEMO_PASSWORD,
+      }),
+    );
+    await addMember(db, SYSTEM_ACTOR, org.id, user.id, person.role);
+  }
+  return { created: true, organisationId: org.id };
+}

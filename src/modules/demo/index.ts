@@ -1,0 +1,1 @@
+export { loadDemo, DEMO_ORGANISATION, DEMO_PASSWORD, DEMO_PEOPLE } from './demo.service.js';
