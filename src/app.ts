@@ -13,6 +13,8 @@ import { errorHandlerPlugin } from './kernel/http/error-handler.js';
 import { observabilityPlugin } from './kernel/http/observability.js';
 import { openApiPlugin } from './kernel/http/openapi.js';
 import { modules } from './modules/index.js';
+import type { Access } from './kernel/auth/permissions.js';
+import type { RouteEntry } from './kernel/http/context.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -67,11 +69,16 @@ export async function buildApp(
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('deps', deps);
 
-  // Every route must say who may use it; the route × role test reads the same declarations.
+  // Every route must say who may use it; the route × role test walks this same table.
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route: RouteOptions) => {
-    const access = (route.config as { access?: string } | undefined)?.access;
-    if (!access && !isAsset(route.url)) {
+    const access = route.config?.access;
+    if (isAsset(route.url)) return;
+    if (!access)
       throw new Error(`Route ${route.method.toString()} ${route.url} does not declare its access`);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, access });
     }
   });
   app.addHook('onSend', async (request, reply) => {

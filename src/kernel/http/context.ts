@@ -35,6 +35,12 @@ export interface AuthContext {
   memberships: Membership[];
 }
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access;
+}
+
 export interface PageRender {
   title: string;
   errors?: FieldError[];
@@ -44,6 +50,8 @@ export interface PageRender {
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
+    /** Every route with its declared access, for the route × role test. */
+    routeTable: RouteEntry[];
   }
   interface FastifyRequest {
     auth: AuthContext | null;
