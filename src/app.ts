@@ -13,7 +13,6 @@ import { errorHandlerPlugin } from './kernel/http/error-handler.js';
 import { observabilityPlugin } from './kernel/http/observability.js';
 import { openApiPlugin } from './kernel/http/openapi.js';
 import { modules } from './modules/index.js';
-import type { Access } from './kernel/auth/permissions.js';
 import type { RouteEntry } from './kernel/http/context.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
