@@ -21,14 +21,14 @@ function splitNames(text: string, known: readonly string[]): string[] {
       new RegExp(`(^|[\\s,(])(${escaped})(?=$|[\\s,);])`, 'gi'),
       (_m, pre: string, hit: string) => {
         placeholders.push(hit);
-        return `${pre}\u0000${placeholders.length - 1}\u0000`;
+        return `${pre}\uE000${placeholders.length - 1}\uE000`;
       },
     );
   }
   return masked
     .split(SEPARATOR)
     .map((part) =>
-      part.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => placeholders[Number(i)] ?? '').trim(),
+      part.replace(/\uE000(\d+)\uE000/g, (_m, i: string) => placeholders[Number(i)] ?? '').trim(),
     )
     .filter((part) => part.length > 0);
 }

@@ -27,7 +27,7 @@ export function parseResources(raw: string | null | undefined): Resources {
   if (ADDITIONAL.test(text)) return { kind: 'additional', amountPence: null, period: null, text };
   const match = AMOUNT.exec(text);
   if (match) {
-    const pounds = Number(match[1]!.replaceAll(',', ''));
+    const pounds = Number((match[1] ?? '0').replaceAll(',', ''));
     const pence = match[2] ? Number(match[2].padEnd(2, '0')) : 0;
     const unit = (match[3] ?? '').toLowerCase();
     const multiplier =
