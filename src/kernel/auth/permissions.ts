@@ -16,6 +16,10 @@ export const PERMISSIONS = {
   /** See the audit trail and every token. */
   'audit.read': ['admin'],
   'tokens.manage': ['admin'],
+  /** Create and change strategies, action plans, posts and the glossary (the programme office). */
+  'strategy.manage': ['admin', 'editor'],
+  /** Record progress; contributors only on actions whose post they hold (checked by the service). */
+  'progress.record': ['admin', 'editor', 'contributor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.js';
+import type { DB, Role } from '../db/schema.js';
+import type { Actor } from '../audit/audit.js';
 import type { AuthContext, Membership } from '../http/context.js';
 import { ForbiddenError, UnauthorisedError } from '../http/errors.js';
 import { can, type Access } from './permissions.js';
@@ -94,6 +95,18 @@ export function member(request: FastifyRequest): AuthContext & {
   return { ...auth, organisation, role };
 }
 
+/** What a service needs to act for the caller: their organisation, who they are, and their role. */
+export interface TenantContext {
+  tenantId: string;
+  actor: Actor;
+  role: Role;
+}
+
+export function tenantContext(request: FastifyRequest): TenantContext {
+  const auth = member(request);
+  return { tenantId: auth.organisation.id, actor: request.actor(), role: auth.role };
+}
+
 function isApi(request: FastifyRequest) {
   return request.url.startsWith('/api/v1/') || request.url === '/api/v1';
 }
@@ -152,6 +165,37 @@ export function checkAccess(
 }
 
 /**
+ * Paths a person may still use while their organisation requires two-step verification and they
+ * have not set it up: their account (where they set it up), signing in and out, the footer pages.
+ */
+const BEFORE_TWO_FACTOR =
+  /^\/(account|sign-in|switch-organisation|health|invitations)(\/|$)|^\/(sign-out|accessibility|privacy|metrics)$/;
+
+/** API tokens would bypass the requirement (the API asks for no second step), so they wait too. */
+const TOKENS = /^\/account\/tokens(\/|$)/;
+
+export function allowedBeforeTwoFactor(path: string): boolean {
+  return BEFORE_TWO_FACTOR.test(path) && !TOKENS.test(path);
+}
+
+/**
+ * True when this browser session must set up two-step verification first. API tokens are not
+ * affected. People with no Waymark password sign in through their organisation's single sign-on,
+ * whose own sign-in service asks for the second step.
+ */
+async function mustSetUpTwoFactor(db: Kysely<DB>, auth: AuthContext): Promise<boolean> {
+  if (!auth.session || !auth.organisation?.requireTwoFactor || auth.user.twoFactorEnabled) {
+    return false;
+  }
+  const user = await db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', auth.user.id)
+    .executeTakeFirst();
+  return Boolean(user?.password_hash);
+}
+
+/**
  * Loads who is calling (session cookie for pages, bearer token for /api/v1) and enforces each
  * route's declared access before anything else runs.
  */
@@ -185,6 +229,14 @@ export const authPlugin = fp(async (app) => {
     }
     const verdict = checkAccess(access, request.auth);
     if (verdict !== 'ok') return deny(request, reply, verdict === 'forbidden');
+    if (
+      request.auth &&
+      !allowedBeforeTwoFactor(request.url.split('?')[0] ?? '/') &&
+      (await mustSetUpTwoFactor(db, request.auth))
+    ) {
+      // The set-up page explains why they were sent there.
+      return reply.redirect('/account/two-factor', 303);
+    }
     if (request.auth?.token) {
       const needed =
         request.routeOptions.config.scope ??

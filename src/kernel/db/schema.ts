@@ -24,6 +24,8 @@ export interface UsersTable {
   password_hash: string | null;
   totp_secret: string | null;
   totp_enabled_at: Timestamp | null;
+  /** The last TOTP time step accepted, so that no code works twice. */
+  totp_last_counter: number | null;
   failed_sign_ins: Generated<number>;
   locked_until: Timestamp | null;
   last_sign_in_at: Timestamp | null;

@@ -45,6 +45,8 @@ export const securityPlugin = fp(async (app) => {
       request.url.startsWith('/static/'),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
+      // The error handler reads `code`; without it a refused request became a 500.
+      code: 'FST_ERR_RATE_LIMITED',
       error: 'Too Many Requests',
       message: `Too many requests: try again in ${Math.ceil(context.ttl / 1000)} seconds.`,
     }),

@@ -6,7 +6,7 @@ import { makeOrganisation, makeUser, PASSWORD } from '../../../test/helpers/fixt
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ env: { SIGN_IN_ATTEMPTS_BEFORE_LOCK: '3' } });
-});
+}, 60_000);
 afterAll(async () => t.close());
 
 describe('signing in', () => {

@@ -15,6 +15,13 @@ const signInSchema = z.object({
 const FAILED =
   'The email address or password is not right. Check them and try again. After several failed attempts, an account is locked for a while.';
 
+/** Why someone was sent back to sign in (`?reason=`), in words; unknown reasons show nothing. */
+export const TOO_MANY_CODES = 'too-many-codes';
+const SIGN_IN_NOTICES: Record<string, string> = {
+  [TOO_MANY_CODES]:
+    'You entered a wrong verification code too many times, so we stopped that sign-in. Sign in again with your password, then enter the code your app shows now or one of your recovery codes.',
+};
+
 /** Starts a fresh session (never reusing one from before sign-in) and sets its cookie. */
 export async function startSession(
   request: FastifyRequest,
@@ -37,11 +44,16 @@ export const signInRoutes: FastifyPluginAsync = async (app) => {
   const { config } = app.deps;
 
   app.get('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
-    const next = safeNext((request.query as { next?: string }).next);
+    const query = request.query as { next?: string; reason?: string };
+    const next = safeNext(query.next);
     if (request.auth) return reply.redirect(next, 303);
     return reply.page('identity/views/sign-in.njk', {
       title: 'Sign in to Waymark',
       values: { next },
+      notice:
+        query.reason && Object.hasOwn(SIGN_IN_NOTICES, query.reason)
+          ? SIGN_IN_NOTICES[query.reason]
+          : null,
     });
   });
 
