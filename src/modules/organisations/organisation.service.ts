@@ -104,3 +104,54 @@ export async function findOrganisation(db: Kysely<DB>, idOrSlug: string) {
     .where(isId ? 'id' : 'slug', '=', idOrSlug)
     .executeTakeFirst();
 }
+
+export interface OrganisationSettings {
+  name: string;
+  requireTwoFactor: boolean;
+}
+
+export async function getOrganisationSettings(
+  db: Kysely<DB>,
+  actor: Actor,
+  tenantId: string,
+): Promise<OrganisationSettings> {
+  return withTenant(db, tenantId, actor.userId, async (trx) => {
+    const org = await trx
+      .selectFrom('organisations')
+      .select(['name', 'require_two_factor'])
+      .where('id', '=', tenantId)
+      .executeTakeFirstOrThrow();
+    return { name: org.name, requireTwoFactor: org.require_two_factor };
+  });
+}
+
+/** Changes the organisation's own settings; audited with before and after when anything changed. */
+export async function updateOrganisationSettings(
+  db: Kysely<DB>,
+  actor: Actor,
+  tenantId: string,
+  input: OrganisationSettings,
+): Promise<{ changed: boolean }> {
+  return withTenant(db, tenantId, actor.userId, async (trx) => {
+    const before = await trx
+      .selectFrom('organisations')
+      .select(['name', 'require_two_factor'])
+      .where('id', '=', tenantId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const after = { name: input.name, require_two_factor: input.requireTwoFactor };
+    if (before.name === after.name && before.require_two_factor === after.require_two_factor) {
+      return { changed: false };
+    }
+    await trx.updateTable('organisations').set(after).where('id', '=', tenantId).execute();
+    await recordAudit(trx, actor, {
+      tenantId,
+      action: 'organisation.updated',
+      entityType: 'organisation',
+      entityId: tenantId,
+      before,
+      after,
+    });
+    return { changed: true };
+  });
+}
