@@ -20,8 +20,10 @@ function toProblem(error: FastifyError): Problem {
     };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
+    // Fields read `body.name`, `query.limit`, `params.id` (just `body` for the whole body).
+    const where = error.validationContext === 'querystring' ? 'query' : error.validationContext;
     const fieldErrors = error.validation.map((v) => ({
-      field: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+      field: [where ?? 'body', ...v.instancePath.split('/').filter(Boolean)].join('.'),
       message: v.message ?? 'is not valid',
     }));
     return {
