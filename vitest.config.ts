@@ -13,12 +13,14 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
+        extends: true as const,
         test: {
           name: 'unit',
           include: ['src/**/*.unit.test.ts', 'test/**/*.unit.test.ts'],
         },
       },
       ...engines.map((engine) => ({
+        extends: true as const,
         test: {
           name: `db-${engine}`,
           include: ['src/**/*.db.test.ts', 'test/**/*.db.test.ts'],
@@ -28,6 +30,7 @@ export default defineConfig({
         },
       })),
       {
+        extends: true as const,
         test: {
           name: 'browser',
           include: ['test/e2e/**/*.browser.test.ts'],

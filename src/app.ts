@@ -23,6 +23,16 @@ export interface BuildOptions {
   logger?: boolean | Record<string, unknown>;
 }
 
+/**
+ * One-time secrets travel in some URLs (reset and invitation links, the single sign-on callback's
+ * code): the log keeps the route, never the secret.
+ */
+export function logSafeUrl(url: string): string {
+  const [path = '', query] = url.split('?', 2);
+  const masked = path.replace(/^\/(reset-password|invitations)\/[^/]+/, '/$1/[redacted]');
+  return query === undefined ? masked : `${masked}?[redacted]`;
+}
+
 /** Paths that need no declared access: files anyone may fetch. */
 function isAsset(url: string) {
   return url.startsWith('/static/') || url.startsWith('/assets/');
@@ -51,6 +61,13 @@ export async function buildApp(
                 '*.secret',
               ],
               censor: '[redacted]',
+            },
+            serializers: {
+              req: (req: { method: string; url: string; id: string }) => ({
+                method: req.method,
+                url: logSafeUrl(req.url),
+                id: req.id,
+              }),
             },
             ...(typeof options.logger === 'object' ? options.logger : {}),
           },
