@@ -101,6 +101,7 @@ export interface ActionsTable {
   area_id: string | null;
   objective_id: string | null;
   ref: string;
+  ref_sort: string;
   title: string;
   description: string | null;
   priority: string | null;

@@ -94,6 +94,8 @@ CREATE TABLE actions (
   area_id uuid,
   objective_id uuid,
   ref text NOT NULL CHECK (length(ref) BETWEEN 1 AND 40),
+  -- "4.10" after "4.9": numbers in the reference zero-padded, computed by the application.
+  ref_sort text NOT NULL,
   title text NOT NULL CHECK (length(title) BETWEEN 1 AND 2000),
   description text,
   priority text,
@@ -142,7 +144,7 @@ CREATE TABLE actions (
   FOREIGN KEY (tenant_id, carried_from_id) REFERENCES actions (tenant_id, id)
 );
 CREATE UNIQUE INDEX actions_ref_key ON actions (tenant_id, strategy_id, lower(ref)) WHERE archived_at IS NULL;
-CREATE INDEX actions_strategy_idx ON actions (tenant_id, strategy_id, position);
+CREATE INDEX actions_strategy_idx ON actions (tenant_id, strategy_id, ref_sort);
 CREATE INDEX actions_due_idx ON actions (tenant_id, strategy_id, due_on);
 CREATE INDEX actions_status_idx ON actions (tenant_id, strategy_id, status);
 CREATE INDEX actions_lead_post_idx ON actions (tenant_id, lead_post_id);
