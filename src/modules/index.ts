@@ -5,10 +5,12 @@ import { organisationsModule } from './organisations/index.js';
 import { ssoModule } from './sso/index.js';
 import { apiModule } from './api/index.js';
 import { auditModule } from './audit/index.js';
+import { strategyModule } from './strategy/index.js';
 
 /** Every module, in the order their navigation items appear. */
 export const modules: WaymarkModule[] = [
   homeModule,
+  strategyModule,
   identityModule,
   organisationsModule,
   ssoModule,

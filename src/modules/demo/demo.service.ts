@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR } from '../../kernel/audit/audit.js';
 import type { DB, Role } from '../../kernel/db/schema.js';
 import { withSystem } from '../../kernel/db/tenancy.js';
 import { createUserInTx } from '../identity/user.service.js';
+import { loadDemoStrategy, type DemoPeople } from './demo-strategy.js';
 import {
   addMember,
   createOrganisation,
@@ -42,11 +43,15 @@ export interface DemoResult {
   organisationId: string;
 }
 
-/** Loads the demo council once; a second call finds it and changes nothing. */
-export async function loadDemo(db: Kysely<DB>): Promise<DemoResult> {
+/** Loads the demo council once; `today` (YYYY-MM-DD) bounds its history, for tests. */
+export async function loadDemo(
+  db: Kysely<DB>,
+  options: { today?: string } = {},
+): Promise<DemoResult> {
   const existing = await findOrganisation(db, DEMO_ORGANISATION.slug);
   if (existing) return { created: false, organisationId: existing.id };
   const org = await createOrganisation(db, SYSTEM_ACTOR, DEMO_ORGANISATION);
+  const people = {} as DemoPeople;
   for (const person of DEMO_PEOPLE) {
     const user = await withSystem(db, (trx) =>
       createUserInTx(trx, SYSTEM_ACTOR, {
@@ -56,6 +61,8 @@ export async function loadDemo(db: Kysely<DB>): Promise<DemoResult> {
       }),
     );
     await addMember(db, SYSTEM_ACTOR, org.id, user.id, person.role);
+    people[person.role] = user.id;
   }
+  await loadDemoStrategy(db, org.id, people, options);
   return { created: true, organisationId: org.id };
 }
