@@ -3,28 +3,36 @@ import { z } from 'zod';
 /** The only reader of process.env. Every variable Waymark understands is declared here. */
 const DEV_SESSION_SECRET = 'waymark-development-secret-change-me-0000000000';
 
+/** A whole number from the environment, with a message a person can act on. */
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be ${min} or more`)
+    .max(max, `must be ${max} or less`);
+
 const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: wholeNumber(0, 65535).default(3000),
     PUBLIC_URL: z.url().optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
       .optional(),
-    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    DATABASE_POOL_SIZE: wholeNumber(1, 100).default(10),
     SESSION_SECRET: z
       .string()
       .min(32, 'must be at least 32 characters')
       .default(DEV_SESSION_SECRET),
-    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
-    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
+    SESSION_IDLE_MINUTES: wholeNumber(1).default(60),
+    SESSION_ABSOLUTE_HOURS: wholeNumber(1).default(12),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
@@ -34,11 +42,11 @@ export const configSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
     TRUST_PROXY: bool.default(false),
-    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
-    SIGN_IN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
-    SIGN_IN_ATTEMPTS_BEFORE_LOCK: z.coerce.number().int().min(1).default(10),
-    SIGN_IN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
-    UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).max(200).default(10),
+    RATE_LIMIT_PER_MINUTE: wholeNumber(1).default(300),
+    SIGN_IN_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default(20),
+    SIGN_IN_ATTEMPTS_BEFORE_LOCK: wholeNumber(1).default(10),
+    SIGN_IN_LOCK_MINUTES: wholeNumber(1).default(15),
+    UPLOAD_LIMIT_MB: wholeNumber(1, 200).default(10),
     OIDC_ALLOW_HTTP: bool.default(false),
   })
   .superRefine((c, ctx) => {

@@ -7,7 +7,8 @@ import { SessionStore } from './kernel/auth/sessions.js';
 import { SecretBox } from './kernel/auth/tokens.js';
 import { createMailer } from './kernel/mail/mailer.js';
 import type { AppDeps } from './kernel/http/context.js';
-import { DEMO_PASSWORD, DEMO_PEOPLE, loadDemo } from './modules/demo/index.js';
+import { DEMO_ORGANISATION, DEMO_PASSWORD, DEMO_PEOPLE, loadDemo } from './modules/demo/index.js';
+import { findOrganisation } from './modules/organisations/index.js';
 import pino from 'pino';
 
 export async function createDeps(config: Config, database: Database): Promise<AppDeps> {
@@ -32,6 +33,8 @@ export async function createDeps(config: Config, database: Database): Promise<Ap
 export interface Running {
   app: FastifyInstance;
   url: string;
+  /** True when this database holds the demo council (so its sign-ins are worth printing). */
+  hasDemo: boolean;
   stop(): Promise<void>;
 }
 
@@ -54,7 +57,14 @@ export async function startServer(
         );
       }
     }
-    if (options.demo) await loadDemo(database.db);
+    // The demo council is for a first start only: never added to a database that holds real data.
+    if (
+      options.demo &&
+      !(await database.db.selectFrom('organisations').select('id').limit(1).executeTakeFirst())
+    ) {
+      await loadDemo(database.db);
+    }
+    const hasDemo = Boolean(await findOrganisation(database.db, DEMO_ORGANISATION.slug));
     const deps = await createDeps(config, database);
     const app = await buildApp(deps);
     await app.listen({ host: config.HOST, port: config.PORT });
@@ -66,6 +76,7 @@ export async function startServer(
     return {
       app,
       url,
+      hasDemo,
       stop() {
         // Fastify lets in-flight requests finish (new ones get 503), then the database closes.
         stopping ??= (async () => {

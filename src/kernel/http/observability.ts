@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** Health checks for load balancers and Prometheus metrics by route, database pool and process. */
 export const observabilityPlugin = fp(async (app) => {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'waymark_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'waymark_' });
   const requests = new Counter({
     name: 'waymark_http_requests_total',
     help: 'HTTP requests answered, by route pattern, method and status code',
