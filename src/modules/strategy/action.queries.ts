@@ -2,11 +2,13 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { DB } from '../../kernel/db/schema.js';
 import type { Tx } from '../../kernel/db/tenancy.js';
 import { CLOSED_STATUSES } from './status.js';
-import type { Status } from './strategy.tables.js';
+import type { Action, Status } from './strategy.tables.js';
 
 export interface ActionFilters {
   areaId?: string | undefined;
   priority?: string | undefined;
+  /** Any of these priority levels (the page's checkboxes); combines with `priority`. */
+  priorities?: string[] | undefined;
   statuses?: Status[] | undefined;
   postId?: string | undefined;
   dueFrom?: string | undefined;
@@ -17,7 +19,15 @@ export interface ActionFilters {
   includeArchived?: boolean | undefined;
 }
 
-export const ACTION_SORTS = ['ref', 'due', 'priority', 'status', 'updated', 'title'] as const;
+export const ACTION_SORTS = [
+  'ref',
+  'due',
+  'priority',
+  'status',
+  'updated',
+  'title',
+  'area',
+] as const;
 export type ActionSort = (typeof ACTION_SORTS)[number];
 
 export interface ActionQuery {
@@ -43,6 +53,7 @@ function conditions(eb: ActionsEb, q: ActionQuery): Expression<SqlBool>[] {
   if (!f.includeArchived) list.push(eb('a.archived_at', 'is', null));
   if (f.areaId) list.push(eb('a.area_id', '=', f.areaId));
   if (f.priority) list.push(eb('a.priority', '=', f.priority));
+  if (f.priorities?.length) list.push(eb('a.priority', 'in', f.priorities));
   if (f.statuses?.length) list.push(eb('a.status', 'in', f.statuses));
   if (f.postId) {
     list.push(
@@ -106,6 +117,8 @@ export async function queryActions(trx: Tx, q: ActionQuery) {
       'a.resources_period',
       'a.resources_text',
       'a.targets',
+      'a.outcome',
+      'a.comments',
       'a.status',
       'a.forecast_status',
       'a.last_update_at',
@@ -139,6 +152,12 @@ export async function queryActions(trx: Tx, q: ActionQuery) {
     case 'title':
       rows = rows.orderBy(sql`lower(a.title)`, dir);
       break;
+    case 'area':
+      // Actions with no area come last either way, as an unnumbered group.
+      rows = rows.orderBy('ar.position', (ob) =>
+        dir === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast(),
+      );
+      break;
     case 'ref':
       break;
   }
@@ -148,3 +167,169 @@ export async function queryActions(trx: Tx, q: ActionQuery) {
 }
 
 export type ActionRow = Awaited<ReturnType<typeof queryActions>>['rows'][number];
+
+/** Everything a query may be asked for in one go, for exports (no paging, same filters and sort). */
+export const EXPORT_ROW_LIMIT = 20_000;
+
+/** The "(with)" names of several actions, in the order written, keyed by action id. */
+export async function supportersFor(
+  trx: Tx,
+  tenantId: string,
+  actionIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (!actionIds.length) return out;
+  const rows = await trx
+    .selectFrom('action_supporters')
+    .select(['action_id', 'text'])
+    .where('tenant_id', '=', tenantId)
+    .where('action_id', 'in', actionIds)
+    .orderBy('action_id')
+    .orderBy('position')
+    .execute();
+  for (const r of rows) out.set(r.action_id, [...(out.get(r.action_id) ?? []), r.text]);
+  return out;
+}
+
+/** A strategy's areas in their order, for selects and labels. */
+export async function areasOf(trx: Tx, tenantId: string, strategyId: string) {
+  return trx
+    .selectFrom('strategy_areas')
+    .select(['id', 'number', 'title', 'position'])
+    .where('tenant_id', '=', tenantId)
+    .where('strategy_id', '=', strategyId)
+    .orderBy('position')
+    .execute();
+}
+
+/** The posts that lead or support an action of this strategy: the choices of the owner filter. */
+export async function postsInStrategy(trx: Tx, tenantId: string, strategyId: string) {
+  return trx
+    .selectFrom('posts as p')
+    .select(['p.id', 'p.short_name', 'p.title'])
+    .where('p.tenant_id', '=', tenantId)
+    .where((eb) =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom('actions as a')
+            .select('a.id')
+            .where('a.tenant_id', '=', tenantId)
+            .where('a.strategy_id', '=', strategyId)
+            .whereRef('a.lead_post_id', '=', 'p.id'),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('action_supporters as s')
+            .innerJoin('actions as a', (j) =>
+              j.onRef('a.id', '=', 's.action_id').onRef('a.tenant_id', '=', 's.tenant_id'),
+            )
+            .select('s.action_id')
+            .where('s.tenant_id', '=', tenantId)
+            .where('a.strategy_id', '=', strategyId)
+            .whereRef('s.post_id', '=', 'p.id'),
+        ),
+      ]),
+    )
+    .orderBy(sql`lower(p.short_name)`)
+    .execute();
+}
+
+/** One action with what its page shows beside it: strategy, area, lead post, links both ways. */
+export async function actionDetail(trx: Tx, tenantId: string, action: Action) {
+  // One query at a time: a transaction's connection runs them in turn anyway.
+  const strategy = await trx
+    .selectFrom('strategies')
+    .select(['id', 'title', 'period_label', 'version', 'document_date', 'period_start'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', action.strategy_id)
+    .executeTakeFirstOrThrow();
+  const area = action.area_id
+    ? await trx
+        .selectFrom('strategy_areas')
+        .select(['id', 'number', 'title'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', action.area_id)
+        .executeTakeFirst()
+    : undefined;
+  const leadPost = action.lead_post_id
+    ? await trx
+        .selectFrom('posts')
+        .select(['id', 'short_name', 'title', 'kind'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', action.lead_post_id)
+        .executeTakeFirst()
+    : undefined;
+  const supporters = await trx
+    .selectFrom('action_supporters as s')
+    .leftJoin('posts as p', (j) =>
+      j.onRef('p.id', '=', 's.post_id').onRef('p.tenant_id', '=', 's.tenant_id'),
+    )
+    .select(['s.text', 's.post_id', 'p.title as post_title'])
+    .where('s.tenant_id', '=', tenantId)
+    .where('s.action_id', '=', action.id)
+    .orderBy('s.position')
+    .execute();
+  const dependsOn = await trx
+    .selectFrom('action_dependencies as d')
+    .innerJoin('actions as a', (j) =>
+      j.onRef('a.id', '=', 'd.depends_on_id').onRef('a.tenant_id', '=', 'd.tenant_id'),
+    )
+    .select(['a.id', 'a.ref', 'a.title', 'a.status', 'a.archived_at', 'd.note'])
+    .where('d.tenant_id', '=', tenantId)
+    .where('d.action_id', '=', action.id)
+    .orderBy('a.ref_sort')
+    .execute();
+  const neededBy = await trx
+    .selectFrom('action_dependencies as d')
+    .innerJoin('actions as a', (j) =>
+      j.onRef('a.id', '=', 'd.action_id').onRef('a.tenant_id', '=', 'd.tenant_id'),
+    )
+    .select(['a.id', 'a.ref', 'a.title', 'a.status', 'a.archived_at'])
+    .where('d.tenant_id', '=', tenantId)
+    .where('d.depends_on_id', '=', action.id)
+    .orderBy('a.ref_sort')
+    .execute();
+  const carriedFrom = action.carried_from_id
+    ? await trx
+        .selectFrom('actions as a')
+        .innerJoin('strategies as s', (j) =>
+          j.onRef('s.id', '=', 'a.strategy_id').onRef('s.tenant_id', '=', 'a.tenant_id'),
+        )
+        .select(['a.id', 'a.ref', 's.title as strategy_title', 's.period_label'])
+        .where('a.tenant_id', '=', tenantId)
+        .where('a.id', '=', action.carried_from_id)
+        .executeTakeFirst()
+    : undefined;
+  return { action, strategy, area, leadPost, supporters, dependsOn, neededBy, carriedFrom };
+}
+
+export type ActionDetail = Awaited<ReturnType<typeof actionDetail>>;
+
+/** Every version of an action across plan years (its lineage), with the plan each belongs to. */
+export async function lineageOf(trx: Tx, tenantId: string, lineageId: string) {
+  return trx
+    .selectFrom('actions as a')
+    .innerJoin('strategies as s', (j) =>
+      j.onRef('s.id', '=', 'a.strategy_id').onRef('s.tenant_id', '=', 'a.tenant_id'),
+    )
+    .select(['a.id', 'a.strategy_id', 's.title as strategy_title', 's.period_label', 's.version'])
+    .where('a.tenant_id', '=', tenantId)
+    .where('a.lineage_id', '=', lineageId)
+    .execute();
+}
+
+/** The audit trail of some actions, newest first: the changes shown in an action's timeline. */
+export async function auditEventsFor(trx: Tx, tenantId: string, actionIds: readonly string[]) {
+  if (!actionIds.length) return [];
+  return trx
+    .selectFrom('audit_events')
+    .select(['id', 'occurred_at', 'actor_label', 'action', 'entity_id', 'before', 'after'])
+    .where('tenant_id', '=', tenantId)
+    .where('entity_type', '=', 'action')
+    .where('entity_id', 'in', actionIds)
+    .orderBy('seq', 'desc')
+    .execute();
+}
+
+export type AuditRow = Awaited<ReturnType<typeof auditEventsFor>>[number];

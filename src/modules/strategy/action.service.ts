@@ -159,6 +159,28 @@ async function assertRefFree(
   }
 }
 
+/** An action's area must be one of its own strategy's areas. */
+async function assertAreaInStrategy(
+  trx: Tx,
+  tenantId: string,
+  strategyId: string,
+  areaId: string | undefined,
+) {
+  if (!areaId) return;
+  const area = await trx
+    .selectFrom('strategy_areas')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('strategy_id', '=', strategyId)
+    .where('id', '=', areaId)
+    .executeTakeFirst();
+  if (!area) {
+    throw new ValidationError([
+      { field: 'areaId', message: 'Select one of this strategy’s areas, or no area' },
+    ]);
+  }
+}
+
 export async function findAction(trx: Tx, tenantId: string, id: string): Promise<Action> {
   const action = /^[0-9a-f-]{36}$/i.test(id)
     ? await trx
@@ -181,6 +203,7 @@ export async function createActionInTx(
 ): Promise<Action> {
   const strategy = await findStrategy(trx, ctx.tenantId, strategyId);
   await assertRefFree(trx, ctx.tenantId, strategyId, input.ref);
+  await assertAreaInStrategy(trx, ctx.tenantId, strategyId, input.areaId);
   const id = newId();
   const documentDate =
     strategy.document_date ?? strategy.period_start ?? new Date().toISOString().slice(0, 10);
@@ -230,6 +253,8 @@ export async function updateAction(
   ctx: TenantContext,
   id: string,
   input: ActionInput,
+  /** replaceForecast: a missing forecast clears it (the edit form and the API send the whole action). */
+  options: { replaceForecast?: boolean } = {},
 ): Promise<Action> {
   return withTenant(db, ctx.tenantId, ctx.actor.userId, async (trx) => {
     const before = await findAction(trx, ctx.tenantId, id);
@@ -237,6 +262,7 @@ export async function updateAction(
       throw new ConflictError('This action is archived and cannot be changed.');
     const strategy = await findStrategy(trx, ctx.tenantId, before.strategy_id);
     await assertRefFree(trx, ctx.tenantId, before.strategy_id, input.ref, id);
+    await assertAreaInStrategy(trx, ctx.tenantId, before.strategy_id, input.areaId);
     const documentDate =
       strategy.document_date ?? strategy.period_start ?? new Date().toISOString().slice(0, 10);
     const owners = await resolveOwners(trx, ctx, input);
@@ -248,7 +274,9 @@ export async function updateAction(
         lead_post_id: owners.lead_post_id,
         lead_text: owners.lead_text,
         ...(input.status ? { status: input.status } : {}),
-        ...(input.forecastStatus ? { forecast_status: input.forecastStatus } : {}),
+        ...(input.forecastStatus || options.replaceForecast
+          ? { forecast_status: input.forecastStatus ?? null }
+          : {}),
         updated_at: new Date(),
       })
       .where('tenant_id', '=', ctx.tenantId)
