@@ -7,7 +7,21 @@ export interface StatusDisplay extends StatusLabel {
   status: Status;
   tagClass: string;
   shape: string;
+  /** What the word means, shown beside it where people choose a status. */
+  hint: string;
 }
+
+/** What each status means, in a line; organisations may word these too. */
+export const DEFAULT_STATUS_HINTS: Record<Status, string> = {
+  not_started: 'Work has not begun yet.',
+  on_track: 'Going to plan: expected to finish on time and within its resources.',
+  at_risk: 'There are problems: it may slip unless something is done.',
+  off_track: 'It will not finish as planned without a new plan, date or resources.',
+  complete: 'Finished: the target or outcome has been met.',
+  deferred: 'Put off until later, by agreement.',
+  cancelled: 'Stopped: it will not be done.',
+  superseded: 'Replaced by another action or piece of work.',
+};
 
 export type StatusLabels = Record<Status, StatusDisplay>;
 
@@ -18,15 +32,27 @@ export async function loadStatusLabels(trx: Tx, tenantId: string): Promise<Statu
     .select('status_labels')
     .where('tenant_id', '=', tenantId)
     .executeTakeFirst();
-  const custom = (row?.status_labels ?? {}) as Partial<Record<Status, Partial<StatusLabel>>>;
+  return statusLabelsFrom(row?.status_labels);
+}
+
+/** The defaults with an organisation's stored words (status_labels) laid over them. */
+export function statusLabelsFrom(stored: unknown): StatusLabels {
+  const custom = (stored ?? {}) as Partial<Record<Status, Partial<StatusLabel & { hint: string }>>>;
   const out = {} as StatusLabels;
   for (const status of STATUSES) {
-    const merged = { ...DEFAULT_STATUS_LABELS[status], ...custom[status] };
+    const merged = {
+      ...DEFAULT_STATUS_LABELS[status],
+      hint: DEFAULT_STATUS_HINTS[status],
+      ...custom[status],
+    };
+    // A colour stored by an older version, or edited by hand, must not break every page.
+    const rag = merged.rag in RAG_TAG_CLASS ? merged.rag : DEFAULT_STATUS_LABELS[status].rag;
     out[status] = {
       status,
       ...merged,
-      tagClass: RAG_TAG_CLASS[merged.rag],
-      shape: RAG_SHAPES[merged.rag],
+      rag,
+      tagClass: RAG_TAG_CLASS[rag],
+      shape: RAG_SHAPES[rag],
     };
   }
   return out;

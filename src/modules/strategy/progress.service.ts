@@ -7,9 +7,9 @@ import { withTenant, type Tx } from '../../kernel/db/tenancy.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../kernel/http/errors.js';
 import { findAction } from './action.service.js';
 import { postsHeldBy } from './posts.service.js';
-import { todayInLondon } from './status.js';
+import { CLOSED_STATUSES, daysSince, isOverdue, isStale, todayInLondon } from './status.js';
 import type { ProgressInput } from './strategy.schemas.js';
-import type { Action, ProgressUpdate } from './strategy.tables.js';
+import type { Action, ProgressUpdate, Status } from './strategy.tables.js';
 
 /** Editors and admins may update any action; a contributor only those whose post they hold. */
 export async function mayRecordProgress(
@@ -39,10 +39,13 @@ export async function recordProgressInTx(
   if (!(await mayRecordProgress(trx, ctx, action))) {
     throw new ForbiddenError('You can record progress only on actions owned by a post you hold.');
   }
+  // A correction of an older update fixes the record, not today's position: it changes the
+  // action's status only when nothing newer (other than corrections of it) has been recorded.
+  let changesCurrentPosition = true;
   if (input.correctsId) {
     const corrected = await trx
       .selectFrom('progress_updates')
-      .select('id')
+      .select(['id', 'recorded_at'])
       .where('tenant_id', '=', ctx.tenantId)
       .where('id', '=', input.correctsId)
       .where('action_lineage_id', '=', action.lineage_id)
@@ -54,6 +57,16 @@ export async function recordProgressInTx(
           message: 'The update being corrected is not one of this action’s updates',
         },
       ]);
+    const newer = await trx
+      .selectFrom('progress_updates')
+      .select('id')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('action_lineage_id', '=', action.lineage_id)
+      .where('recorded_at', '>', corrected.recorded_at)
+      .where((eb) => eb.or([eb('corrects_id', 'is', null), eb('corrects_id', '<>', corrected.id)]))
+      .limit(1)
+      .executeTakeFirst();
+    changesCurrentPosition = !newer;
   }
   const now = options.recordedAt ?? new Date();
   const update = await trx
@@ -81,12 +94,16 @@ export async function recordProgressInTx(
     .executeTakeFirstOrThrow();
   const after = await trx
     .updateTable('actions')
-    .set({
-      status: input.status,
-      forecast_status: input.forecastStatus ?? null,
-      last_update_at: now,
-      updated_at: now,
-    })
+    .set(
+      changesCurrentPosition
+        ? {
+            status: input.status,
+            forecast_status: input.forecastStatus ?? null,
+            last_update_at: now,
+            updated_at: now,
+          }
+        : { updated_at: now },
+    )
     .where('tenant_id', '=', ctx.tenantId)
     .where('id', '=', action.id)
     .returning(['status', 'forecast_status', 'last_update_at'])
@@ -127,4 +144,234 @@ export async function listUpdates(trx: Tx, tenantId: string, lineageId: string) 
     .where('action_lineage_id', '=', lineageId)
     .orderBy('recorded_at', 'desc')
     .execute();
+}
+
+/** One page of an action's updates across plan years, newest first, with the total. */
+export async function listUpdatesPage(
+  trx: Tx,
+  tenantId: string,
+  lineageId: string,
+  page: { limit: number; offset: number },
+) {
+  const base = trx
+    .selectFrom('progress_updates')
+    .where('tenant_id', '=', tenantId)
+    .where('action_lineage_id', '=', lineageId);
+  const total = await base
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll()
+    .orderBy('recorded_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return { total: total.n, rows };
+}
+
+// ---------------------------------------------------------------------------------------------
+// My actions: what a person owns, and what needs their update first
+
+/** The strategies whose actions are still being delivered (not superseded or archived). */
+const RETIRED_STRATEGY_STATUSES = ['superseded', 'archived'] as const;
+
+/** Every action a person owns today: through a post they hold, or named as its lead. */
+export async function listOwnedActions(trx: Tx, tenantId: string, userId: string, asAt: string) {
+  const held = await postsHeldBy(trx, tenantId, userId, asAt);
+  const rows = await trx
+    .selectFrom('actions as a')
+    .innerJoin('strategies as s', (j) =>
+      j.onRef('s.id', '=', 'a.strategy_id').onRef('s.tenant_id', '=', 'a.tenant_id'),
+    )
+    .leftJoin('posts as p', (j) =>
+      j.onRef('p.id', '=', 'a.lead_post_id').onRef('p.tenant_id', '=', 'a.tenant_id'),
+    )
+    .select([
+      'a.id',
+      'a.ref',
+      'a.ref_sort',
+      'a.title',
+      'a.status',
+      'a.forecast_status',
+      'a.timescale_text',
+      'a.due_on',
+      'a.due_precision',
+      'a.ongoing',
+      'a.last_update_at',
+      'a.created_at',
+      'a.lead_post_id',
+      'a.lead_text',
+      's.id as strategy_id',
+      's.title as strategy_title',
+      'p.short_name as lead_post_name',
+      'p.title as lead_post_title',
+    ])
+    .where('a.tenant_id', '=', tenantId)
+    .where('a.archived_at', 'is', null)
+    .where('s.status', 'not in', RETIRED_STRATEGY_STATUSES)
+    .where((eb) =>
+      eb.or([
+        eb('a.lead_user_id', '=', userId),
+        ...(held.length ? [eb('a.lead_post_id', 'in', held)] : []),
+      ]),
+    )
+    .orderBy('a.ref_sort')
+    .limit(1000)
+    .execute();
+  const posts = held.length
+    ? await trx
+        .selectFrom('posts')
+        .select(['id', 'short_name', 'title'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', held)
+        .where('archived_at', 'is', null)
+        .orderBy('title')
+        .execute()
+    : [];
+  return { rows, posts };
+}
+
+export type OwnedAction = Awaited<ReturnType<typeof listOwnedActions>>['rows'][number];
+
+/** The last quarter end (31 March, 30 June, 30 September, 31 December) before a date. */
+export function lastQuarterEnd(asAt: string): string {
+  const year = Number(asAt.slice(0, 4));
+  const ends = [`${year - 1}-12-31`, `${year}-03-31`, `${year}-06-30`, `${year}-09-30`];
+  return ends.filter((d) => d < asAt).at(-1) ?? `${year - 1}-12-31`;
+}
+
+export type NeedReason = 'overdue' | 'never' | 'stale' | 'quarter';
+
+export interface UpdateNeed {
+  open: boolean;
+  overdue: boolean;
+  /** No update in 90 days, or none since the last quarter end. */
+  stale: boolean;
+  needsUpdate: boolean;
+  /** Why it needs an update, the most pressing reason first; null when it does not. */
+  reason: NeedReason | null;
+  daysSinceUpdate: number | null;
+  quarterEnd: string;
+}
+
+/**
+ * Whether an owner owes an update. Open actions are reported on every quarter, so one with no
+ * update since the last quarter end (or in 90 days) needs one. An overdue action needs one until
+ * something has been recorded after its due date; then it waits for the next quarter like the rest.
+ */
+export function assessUpdateNeed(
+  action: {
+    status: Status;
+    due_on: string | null;
+    last_update_at: Date | null;
+    created_at: Date;
+  },
+  asAt: string,
+): UpdateNeed {
+  const open = !CLOSED_STATUSES.includes(action.status);
+  const quarterEnd = lastQuarterEnd(asAt);
+  const daysSinceUpdate = daysSince(action.last_update_at, asAt);
+  const lastActivity = todayInLondon(action.last_update_at ?? action.created_at);
+  const overdue = isOverdue(action, asAt);
+  const stale = open && (isStale(action, asAt) || lastActivity < quarterEnd);
+  const unansweredOverdue =
+    overdue &&
+    (!action.last_update_at || todayInLondon(action.last_update_at) <= (action.due_on ?? ''));
+  const needsUpdate = open && (stale || unansweredOverdue);
+  let reason: NeedReason | null = null;
+  if (needsUpdate) {
+    if (unansweredOverdue) reason = 'overdue';
+    else if (!action.last_update_at) reason = 'never';
+    else if (isStale(action, asAt)) reason = 'stale';
+    else reason = 'quarter';
+  }
+  return { open, overdue, stale, needsUpdate, reason, daysSinceUpdate, quarterEnd };
+}
+
+export type AssessedAction<T> = T & { need: UpdateNeed };
+
+/**
+ * My actions in the order they need attention: those needing an update first (overdue, then
+ * stale, the oldest update first), then the rest by due date (soonest first, undated last).
+ * Finished actions (complete, cancelled, superseded) are listed apart.
+ */
+export function orderMyActions<
+  T extends {
+    ref_sort: string;
+    strategy_title: string;
+    status: Status;
+    due_on: string | null;
+    last_update_at: Date | null;
+    created_at: Date;
+  },
+>(rows: readonly T[], asAt: string): { open: AssessedAction<T>[]; finished: AssessedAction<T>[] } {
+  const assessed = rows.map((r) => ({ ...r, need: assessUpdateNeed(r, asAt) }));
+  const rank = (a: AssessedAction<T>) => {
+    if (a.need.needsUpdate) return a.need.overdue ? 0 : 1;
+    return a.need.overdue ? 2 : 3;
+  };
+  const lastActivity = (a: AssessedAction<T>) => (a.last_update_at ?? a.created_at).getTime();
+  const byDue = (a: AssessedAction<T>, b: AssessedAction<T>) => {
+    if (a.due_on === b.due_on) return 0;
+    if (!a.due_on) return 1;
+    if (!b.due_on) return -1;
+    return a.due_on < b.due_on ? -1 : 1;
+  };
+  const compare = (a: AssessedAction<T>, b: AssessedAction<T>) => {
+    const r = rank(a) - rank(b);
+    if (r) return r;
+    if (rank(a) === 1) {
+      const age = lastActivity(a) - lastActivity(b);
+      if (age) return age;
+    }
+    const due = byDue(a, b);
+    if (due) return due;
+    if (a.strategy_title !== b.strategy_title) return a.strategy_title < b.strategy_title ? -1 : 1;
+    return a.ref_sort < b.ref_sort ? -1 : a.ref_sort > b.ref_sort ? 1 : 0;
+  };
+  const open = assessed.filter((a) => a.need.open).sort(compare);
+  const finished = assessed
+    .filter((a) => !a.need.open)
+    .sort((a, b) => (a.ref_sort < b.ref_sort ? -1 : a.ref_sort > b.ref_sort ? 1 : 0));
+  return { open, finished };
+}
+
+/**
+ * The action to go to after this one (saved or skipped): the next one further down My actions
+ * that needs an update. Never one already passed, so skipping cannot go round in circles. (For
+ * an action that is not in the list, the first that needs an update.)
+ */
+export function nextNeedingUpdate<T extends { id: string; need: UpdateNeed }>(
+  ordered: readonly T[],
+  currentId: string,
+): T | null {
+  const index = ordered.findIndex((a) => a.id === currentId);
+  return ordered.slice(index + 1).find((a) => a.id !== currentId && a.need.needsUpdate) ?? null;
+}
+
+/** My actions, assessed and ordered, with the posts through which the person owns them. */
+export async function myActions(
+  db: Kysely<DB>,
+  ctx: TenantContext,
+  asAt: string = todayInLondon(),
+) {
+  const userId = ctx.actor.userId;
+  if (!userId) return { open: [], finished: [], posts: [], asAt };
+  return withTenant(db, ctx.tenantId, userId, async (trx) => {
+    const { rows, posts } = await listOwnedActions(trx, ctx.tenantId, userId, asAt);
+    return { ...orderMyActions(rows, asAt), posts, asAt };
+  });
+}
+
+/** Marks which updates correct which, for a timeline that shows corrections as such. */
+export function linkCorrections<T extends { id: string; corrects_id: string | null }>(
+  updates: readonly T[],
+): (T & { corrects: T | null; correctedBy: T[] })[] {
+  const byId = new Map(updates.map((u) => [u.id, u]));
+  return updates.map((u) => ({
+    ...u,
+    corrects: u.corrects_id ? (byId.get(u.corrects_id) ?? null) : null,
+    correctedBy: updates.filter((other) => other.corrects_id === u.id),
+  }));
 }
