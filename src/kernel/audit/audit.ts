@@ -43,7 +43,11 @@ export function canonicalJson(value: unknown): string {
 export function auditValue(value: unknown): unknown {
   if (value === undefined || value === null) return null;
   return JSON.parse(
-    JSON.stringify(value, (key, v: unknown) => (key && SECRET_KEY.test(key) ? '[redacted]' : v)),
+    JSON.stringify(value, (key, v: unknown) => {
+      // Full-text search vectors are derived, not content: they only bloat the trail.
+      if (key === 'search') return undefined;
+      return key && SECRET_KEY.test(key) ? '[redacted]' : v;
+    }),
   );
 }
 
