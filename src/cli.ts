@@ -8,6 +8,8 @@ import { registerPeopleCommands } from './cli/people.js';
 import { registerBackupCommands } from './cli/backup.js';
 import { UsageError } from './cli/errors.js';
 import { registerAuditCommands } from './modules/audit/index.js';
+import { registerImportCommand } from './modules/imports/index.js';
+import { registerReportCommand } from './modules/governance/index.js';
 
 /** Exit codes: 0 done, 1 failed, 2 bad usage or configuration, 3 data folder in use. */
 const program = new Command()
@@ -26,6 +28,8 @@ registerDatabaseCommands(program);
 registerPeopleCommands(program);
 registerBackupCommands(program);
 registerAuditCommands(program);
+registerImportCommand(program);
+registerReportCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -48,6 +48,8 @@ export const configSchema = z
     SIGN_IN_LOCK_MINUTES: wholeNumber(1).default(15),
     UPLOAD_LIMIT_MB: wholeNumber(1, 200).default(10),
     OIDC_ALLOW_HTTP: bool.default(false),
+    SCHEDULER_ENABLED: bool.default(true),
+    SCHEDULER_POLL_SECONDS: wholeNumber(1, 3600).default(30),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && c.SESSION_SECRET === DEV_SESSION_SECRET) {
@@ -119,4 +121,7 @@ export const configDocs: Record<keyof Config, string> = {
   UPLOAD_LIMIT_MB: 'Largest file that may be uploaded.',
   OIDC_ALLOW_HTTP:
     'Allow single sign-on providers on plain HTTP (local testing only; refused in production).',
+  SCHEDULER_ENABLED:
+    'Run scheduled jobs (update rounds, reminders) in this process. Safe with several processes on one PostgreSQL: each job is claimed once.',
+  SCHEDULER_POLL_SECONDS: 'How often the scheduler looks for jobs that are due.',
 };

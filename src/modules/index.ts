@@ -6,11 +6,15 @@ import { ssoModule } from './sso/index.js';
 import { apiModule } from './api/index.js';
 import { auditModule } from './audit/index.js';
 import { strategyModule } from './strategy/index.js';
+import { importsModule } from './imports/index.js';
+import { governanceModule } from './governance/index.js';
 
 /** Every module, in the order their navigation items appear. */
 export const modules: WaymarkModule[] = [
   homeModule,
   strategyModule,
+  governanceModule,
+  importsModule,
   identityModule,
   organisationsModule,
   ssoModule,

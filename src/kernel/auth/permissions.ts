@@ -20,6 +20,12 @@ export const PERMISSIONS = {
   'strategy.manage': ['admin', 'editor'],
   /** Record progress; contributors only on actions whose post they hold (checked by the service). */
   'progress.record': ['admin', 'editor', 'contributor'],
+  /** Boards, meetings, update rounds; draft, edit and publish reports (the programme office). */
+  'governance.manage': ['admin', 'editor'],
+  /** Record a board's decision against an agenda item. */
+  'decisions.record': ['admin', 'editor', 'board'],
+  /** Approve a report submitted for sign-off (the service also checks the named approver). */
+  'reports.approve': ['admin', 'board'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
