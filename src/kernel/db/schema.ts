@@ -13,6 +13,8 @@ export interface OrganisationsTable {
   slug: string;
   name: string;
   require_two_factor: Generated<boolean>;
+  /** Show approved strategies and public report versions on /public/<slug> (migration 20261122T0710). */
+  publish_publicly: Generated<boolean>;
   created_at: DefaultTimestamp;
   archived_at: Timestamp | null;
 }

@@ -101,6 +101,61 @@ export interface DecisionsTable {
   recorded_at: DefaultTimestamp;
 }
 
+export const REPORT_STATUSES = [
+  'draft',
+  'submitted',
+  'approved',
+  'published',
+  'superseded',
+  'withdrawn',
+] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+export interface ReportTemplateSection {
+  key: string;
+  heading: string;
+  standardText?: string;
+}
+
+export interface ReportTemplatesTable {
+  tenant_id: string;
+  sections: ColumnType<ReportTemplateSection[], string, string>;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ReportsTable {
+  tenant_id: string;
+  id: string;
+  strategy_id: string;
+  board_id: string | null;
+  meeting_id: string | null;
+  title: string;
+  as_at: CalendarDate;
+  status: Generated<ReportStatus>;
+  narrative: ColumnType<Record<string, string>, string | undefined, string>;
+  approver_user_id: string | null;
+  submitted_by: string | null;
+  submitted_at: Timestamp | null;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+  created_by: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ReportVersionsTable {
+  tenant_id: string;
+  id: string;
+  report_id: string;
+  version: number;
+  /** A ReportSnapshot (report.types.ts). */
+  snapshot: ColumnType<unknown, string, never>;
+  change_note: string | null;
+  published_by: string;
+  published_at: DefaultTimestamp;
+  public: Generated<boolean>;
+}
+
 declare module '../../kernel/db/schema.js' {
   interface DB {
     boards: BoardsTable;
@@ -109,5 +164,8 @@ declare module '../../kernel/db/schema.js' {
     meetings: MeetingsTable;
     agenda_items: AgendaItemsTable;
     decisions: DecisionsTable;
+    report_templates: ReportTemplatesTable;
+    reports: ReportsTable;
+    report_versions: ReportVersionsTable;
   }
 }
