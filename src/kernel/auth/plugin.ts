@@ -20,16 +20,24 @@ export function sessionCookieOptions(production: boolean) {
   };
 }
 
-async function loadMemberships(db: Kysely<DB>, userId: string): Promise<Membership[]> {
+async function loadMemberships(db: Kysely<DB>, userId: string) {
   const rows = await db
     .selectFrom('memberships as m')
     .innerJoin('organisations as o', 'o.id', 'm.tenant_id')
-    .select(['m.tenant_id', 'm.role', 'o.slug', 'o.name'])
+    .select(['m.tenant_id', 'm.role', 'o.slug', 'o.name', 'o.require_two_factor'])
     .where('m.user_id', '=', userId)
     .where('o.archived_at', 'is', null)
     .orderBy('o.name')
     .execute();
-  return rows.map((r) => ({ tenantId: r.tenant_id, slug: r.slug, name: r.name, role: r.role }));
+  const memberships: Membership[] = rows.map((r) => ({
+    tenantId: r.tenant_id,
+    slug: r.slug,
+    name: r.name,
+    role: r.role,
+  }));
+  // Read with the memberships so the current organisation needs no query of its own.
+  const requireTwoFactor = new Map(rows.map((r) => [r.tenant_id, r.require_two_factor]));
+  return { memberships, requireTwoFactor };
 }
 
 /** Builds the request's view of who is calling, from a session or a token. */
@@ -46,21 +54,16 @@ export async function buildAuthContext(
     .where('id', '=', userId)
     .executeTakeFirst();
   if (!user || user.disabled_at) return null;
-  const memberships = await loadMemberships(db, userId);
+  const { memberships, requireTwoFactor } = await loadMemberships(db, userId);
   const current =
     memberships.find((m) => m.tenantId === tenantId) ?? (token ? undefined : memberships[0]);
   let organisation: AuthContext['organisation'] = null;
   if (current) {
-    const org = await db
-      .selectFrom('organisations')
-      .select(['id', 'slug', 'name', 'require_two_factor'])
-      .where('id', '=', current.tenantId)
-      .executeTakeFirstOrThrow();
     organisation = {
-      id: org.id,
-      slug: org.slug,
-      name: org.name,
-      requireTwoFactor: org.require_two_factor,
+      id: current.tenantId,
+      slug: current.slug,
+      name: current.name,
+      requireTwoFactor: requireTwoFactor.get(current.tenantId) ?? false,
     };
   }
   return {

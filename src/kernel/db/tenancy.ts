@@ -15,10 +15,10 @@ export async function withTenant<T>(
   fn: (trx: Tx) => Promise<T>,
 ): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId ?? ''}, true)`.execute(
+    // One round trip: setting `role` locally is what `set local role` does.
+    await sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${userId ?? ''}, true), set_config('role', 'waymark_app', true)`.execute(
       trx,
     );
-    await sql`set local role waymark_app`.execute(trx);
     return fn(trx);
   });
 }

@@ -26,12 +26,28 @@ export const DEFAULT_STATUS_HINTS: Record<Status, string> = {
 export type StatusLabels = Record<Status, StatusDisplay>;
 
 /** The organisation's own words for each status (and their RAG), over the defaults. */
+// Pages need both the status words and the priority scale: read the settings row once per
+// transaction. (Saving settings ends its transaction, so nothing reads a stale row.)
+const settingsRows = new WeakMap<
+  Tx,
+  Promise<{ status_labels: unknown; priorities: unknown } | undefined>
+>();
+
+function settingsRow(trx: Tx, tenantId: string) {
+  let row = settingsRows.get(trx);
+  if (!row) {
+    row = trx
+      .selectFrom('strategy_settings')
+      .select(['status_labels', 'priorities'])
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    settingsRows.set(trx, row);
+  }
+  return row;
+}
+
 export async function loadStatusLabels(trx: Tx, tenantId: string): Promise<StatusLabels> {
-  const row = await trx
-    .selectFrom('strategy_settings')
-    .select('status_labels')
-    .where('tenant_id', '=', tenantId)
-    .executeTakeFirst();
+  const row = await settingsRow(trx, tenantId);
   return statusLabelsFrom(row?.status_labels);
 }
 
@@ -59,11 +75,7 @@ export function statusLabelsFrom(stored: unknown): StatusLabels {
 }
 
 export async function loadPriorities(trx: Tx, tenantId: string): Promise<PriorityLevel[]> {
-  const row = await trx
-    .selectFrom('strategy_settings')
-    .select('priorities')
-    .where('tenant_id', '=', tenantId)
-    .executeTakeFirst();
+  const row = await settingsRow(trx, tenantId);
   const levels = (row?.priorities as { levels?: PriorityLevel[] } | undefined)?.levels;
   return levels?.length ? levels : DEFAULT_PRIORITIES;
 }
