@@ -30,6 +30,18 @@ export default defineConfig({
         },
       })),
       {
+        // Tests that start Waymark as a separate process (the server, the command line): once,
+        // on the embedded database, since what they test is the process rather than the engine.
+        extends: true as const,
+        test: {
+          name: 'spawn',
+          include: ['test/**/*.spawn.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          env: { WAYMARK_TEST_ENGINE: 'pglite' },
+          testTimeout: 120_000,
+        },
+      },
+      {
         extends: true as const,
         test: {
           name: 'browser',

@@ -1,13 +1,12 @@
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engine } from '../helpers/db.js';
 import { seededDataFolder, startServe, waymark, type Server } from './processes.js';
 
 /**
  * `waymark serve` as a process: the embedded data folder's lock, and stopping cleanly on SIGTERM.
  * Both are about the embedded database's folder, so they run once, on PGlite.
  */
-describe.runIf(engine === 'pglite')('the server process', () => {
+describe('the server process', () => {
   let root: string;
   let dataDir: string;
   const running: Server[] = [];

@@ -9,14 +9,13 @@ import { openPglite } from '../../src/kernel/db/connect.js';
 import { createDeps } from '../../src/server.js';
 import { Agent } from '../helpers/agent.js';
 import { TEST_ENV } from '../helpers/app.js';
-import { engine } from '../helpers/db.js';
 import { seedDataDir, seededDataFolder, waymark } from './processes.js';
 
 /**
  * The `waymark` command as an operator runs it: spawned processes on a real data folder. They
  * use the embedded database whichever engine the suite runs on, so they run once, on PGlite.
  */
-describe.runIf(engine === 'pglite')('the waymark command line', () => {
+describe('the waymark command line', () => {
   let root: string;
   let dataDir: string;
   const env = () => ({ DATA_DIR: dataDir });
