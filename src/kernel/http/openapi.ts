@@ -65,6 +65,44 @@ export const API_TAGS = [
   { name: 'Account', description: 'Who is calling: the token’s owner, organisation and role.' },
   { name: 'Members', description: 'The people of your organisation. Administrators only.' },
   { name: 'Tokens', description: 'Your own API tokens in this organisation.' },
+  {
+    name: 'Boards and meetings',
+    description:
+      'Boards, their members and the strategies they oversee; meetings, agenda items and decisions (a record: corrections are new decisions); each board’s calendar feed.',
+  },
+  {
+    name: 'Reports',
+    description:
+      'Progress reports to boards: drafted from the record as at a date, signed off, published as frozen versions and rendered as web, Word, PDF and Excel.',
+  },
+  {
+    name: 'Strategies',
+    description:
+      'Strategies and their versions, areas with their gap analysis, objectives, and the whole strategy as one JSON document.',
+  },
+  {
+    name: 'Actions',
+    description:
+      'The action plan: actions with the words as written beside what Waymark derived (dates, lead, resources, priority).',
+  },
+  {
+    name: 'Progress',
+    description: 'Dated, signed progress updates. Never edited: a correction is a new update.',
+  },
+  { name: 'Posts', description: 'Posts and bodies that own actions, and who holds them.' },
+  {
+    name: 'Glossary',
+    description: 'Codes and abbreviations, for the organisation or one strategy.',
+  },
+  {
+    name: 'Search',
+    description: 'Full-text search across strategies, areas, actions and updates.',
+  },
+  {
+    name: 'Imports',
+    description:
+      'Bring in an existing action plan (Word, Excel, CSV or text): preview it, adjust it, then import it.',
+  },
 ];
 
 /**

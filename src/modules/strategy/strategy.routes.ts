@@ -13,6 +13,7 @@ import { optionalDate, optionalText } from '../../kernel/http/fields.js';
 import { parseInput } from '../../kernel/http/validation.js';
 import { glossaryRoutes } from './glossary.routes.js';
 import { renderMarkdown } from './markdown.js';
+import { objectiveRoutes } from './objective.routes.js';
 import { postsRoutes } from './posts.routes.js';
 import {
   compareVersions,
@@ -241,7 +242,10 @@ export const strategyRoutes: FastifyPluginAsync = async (app) => {
       statusTag: strategyStatusTag(o.strategy.status),
       summaryRows: strategySummaryRows(o.strategy, can(ctx.role, 'strategy.manage')),
       summaryHtml: renderMarkdown(o.strategy.summary, { terms: o.glossary, headingLevel: 4 }),
-      areas: areaViews(o.areas, o.glossary),
+      areas: areaViews(o.areas, o.glossary).map((area) => ({
+        ...area,
+        objectives: o.objectives.filter((x) => x.area_id === area.id),
+      })),
       groups: actionPlanGroups(o.areas, o.actions, o.glossary, o.priorities, o.asAt),
       labels: o.labels,
       versions: versionRows(o.versions, o.strategy.id),
@@ -482,6 +486,7 @@ export const strategyRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
+  await app.register(objectiveRoutes);
   await app.register(postsRoutes);
   await app.register(glossaryRoutes);
   await app.register(strategyApiRoutes);

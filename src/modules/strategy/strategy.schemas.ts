@@ -110,3 +110,9 @@ export const progressInput = z
     message: 'Say what this correction changes',
   });
 export type ProgressInput = z.output<typeof progressInput>;
+
+export const objectiveInput = z.object({
+  ref: optionalText('reference', 40),
+  title: requiredText('the objective', 500),
+});
+export type ObjectiveInput = z.output<typeof objectiveInput>;

@@ -399,7 +399,24 @@ export async function loadStrategyOverview(db: Kysely<DB>, ctx: TenantContext, i
     const labels = await loadStatusLabels(trx, ctx.tenantId);
     const priorities = await loadPriorities(trx, ctx.tenantId);
     const versions = await lineageVersions(trx, ctx.tenantId, strategy.lineage_id);
-    return { strategy, areas, actions: actions.rows, glossary, labels, priorities, versions, asAt };
+    const objectives = await trx
+      .selectFrom('objectives')
+      .selectAll()
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('strategy_id', '=', id)
+      .orderBy('position')
+      .execute();
+    return {
+      strategy,
+      areas,
+      objectives,
+      actions: actions.rows,
+      glossary,
+      labels,
+      priorities,
+      versions,
+      asAt,
+    };
   });
 }
 

@@ -240,5 +240,6 @@ export type Action = Selectable<ActionsTable>;
 export type ProgressUpdate = Selectable<ProgressUpdatesTable>;
 export type Post = Selectable<PostsTable>;
 export type Area = Selectable<StrategyAreasTable>;
+export type Objective = Selectable<ObjectivesTable>;
 export type GlossaryTermRow = Selectable<GlossaryTermsTable>;
 export type PostHolder = Selectable<PostHoldersTable>;
