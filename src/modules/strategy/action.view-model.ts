@@ -560,6 +560,8 @@ const SHOWN_VALUES = new Set([
 export interface TimelineItem {
   at: Date;
   kind: 'update' | 'change';
+  /** The anchor search results link to: `update-<id>` for a progress update. */
+  anchor: string | null;
   title: string;
   by: string;
   /** Already escaped. */
@@ -660,6 +662,7 @@ export function timeline(
   const items: TimelineItem[] = updates.map((u) => ({
     at: u.recorded_at,
     kind: 'update',
+    anchor: `update-${u.id}`,
     title: u.corrects_id
       ? 'Progress update (a correction)'
       : `Progress update as at ${ukDate(u.as_at)}`,
@@ -673,6 +676,7 @@ export function timeline(
     items.push({
       at: e.occurred_at,
       kind: 'change',
+      anchor: null,
       title,
       by: signature(e.actor_label),
       html: html + (plan ? hintLine(`In ${plan}`) : ''),

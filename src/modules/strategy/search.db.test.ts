@@ -328,6 +328,9 @@ describe('GET /search', () => {
         `/actions/${a.ids['other 1.1']!}`,
       ]),
     );
+    // The update's link lands on the update itself in the action's history.
+    const target = await agent.get(`/actions/${a.ids['2.1']!}`);
+    expect(target.body).toContain(`id="update-${a.updateId}"`);
     expect(links.find((l) => l.href === `/actions/${a.ids['2.2']!}`)?.html).toBe(
       '2.2 <mark>Broadband</mark> vouchers for residents',
     );
