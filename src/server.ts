@@ -9,6 +9,7 @@ import { createMailer } from './kernel/mail/mailer.js';
 import type { AppDeps } from './kernel/http/context.js';
 import { DEMO_ORGANISATION, DEMO_PASSWORD, DEMO_PEOPLE, loadDemo } from './modules/demo/index.js';
 import { findOrganisation } from './modules/organisations/index.js';
+import { startScheduler } from './modules/governance/index.js';
 import pino from 'pino';
 
 export async function createDeps(config: Config, database: Database): Promise<AppDeps> {
@@ -72,6 +73,15 @@ export async function startServer(
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
     const url = config.PUBLIC_URL ?? `http://${host}:${port}`;
+    // Update rounds and reminders run in-process; each job is claimed once across processes.
+    const scheduler = config.SCHEDULER_ENABLED
+      ? startScheduler({
+          db: database.db,
+          config: { ...config, PUBLIC_URL: url },
+          mailer: deps.mailer,
+          logger: app.log,
+        })
+      : null;
     let stopping: Promise<void> | undefined;
     return {
       app,
@@ -80,6 +90,7 @@ export async function startServer(
       stop() {
         // Fastify lets in-flight requests finish (new ones get 503), then the database closes.
         stopping ??= (async () => {
+          await scheduler?.stop();
           await app.close();
           deps.mailer.close();
           await database.close();

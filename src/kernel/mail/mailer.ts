@@ -5,6 +5,8 @@ export interface Mail {
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative to the text, when the mail carries links worth clicking. */
+  html?: string;
 }
 
 export interface Mailer {
@@ -52,6 +54,7 @@ export function createMailer(options: {
         to: mail.to,
         subject: mail.subject,
         text: mail.text,
+        ...(mail.html ? { html: mail.html } : {}),
       });
     },
     close() {

@@ -14,18 +14,19 @@ import type { TenantContext } from '../../kernel/auth/plugin.js';
 import { newId } from '../../kernel/db/ids.js';
 import type { DB } from '../../kernel/db/schema.js';
 import { withTenant, type Tx } from '../../kernel/db/tenancy.js';
-import { createActionInTx } from '../strategy/action.service.js';
-import { assignPostHolder } from '../strategy/posts.service.js';
-import { recordProgressInTx } from '../strategy/progress.service.js';
-import { todayInLondon } from '../strategy/status.js';
 import {
   actionInput,
+  addAreaInTx,
   areaInput,
+  assignPostHolder,
+  createActionInTx,
+  createStrategyInTx,
   progressInput,
+  recordProgressInTx,
   strategyInput,
-} from '../strategy/strategy.schemas.js';
-import { addAreaInTx, createStrategyInTx } from '../strategy/strategy.service.js';
-import type { Status } from '../strategy/strategy.tables.js';
+  todayInLondon,
+  type Status,
+} from '../strategy/index.js';
 
 export type DemoPersonKey = 'admin' | 'editor' | 'contributor' | 'board' | 'viewer';
 /** The user id of each demo person. */

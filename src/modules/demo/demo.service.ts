@@ -2,13 +2,11 @@ import type { Kysely } from 'kysely';
 import { SYSTEM_ACTOR } from '../../kernel/audit/audit.js';
 import type { DB, Role } from '../../kernel/db/schema.js';
 import { withSystem } from '../../kernel/db/tenancy.js';
-import { createUserInTx } from '../identity/user.service.js';
+import { todayInLondon } from '../strategy/index.js';
+import { createUserInTx } from '../identity/index.js';
+import { loadDemoGovernance } from './demo-governance.js';
 import { loadDemoStrategy, type DemoPeople } from './demo-strategy.js';
-import {
-  addMember,
-  createOrganisation,
-  findOrganisation,
-} from '../organisations/organisation.service.js';
+import { addMember, createOrganisation, findOrganisation } from '../organisations/index.js';
 
 /** A fictional council of our own, with one person in every role. */
 export const DEMO_ORGANISATION = { name: 'Castlemere Borough Council', slug: 'castlemere' };
@@ -63,6 +61,13 @@ export async function loadDemo(
     await addMember(db, SYSTEM_ACTOR, org.id, user.id, person.role);
     people[person.role] = user.id;
   }
-  await loadDemoStrategy(db, org.id, people, options);
+  const strategy = await loadDemoStrategy(db, org.id, people, options);
+  await loadDemoGovernance(
+    db,
+    org.id,
+    people,
+    strategy.strategyId,
+    options.today ?? todayInLondon(),
+  );
   return { created: true, organisationId: org.id };
 }

@@ -10,6 +10,24 @@ export type * from './governance.tables.js';
 export type * from './report.types.js';
 export { registerReportCommand } from './report.cli.js';
 export { startScheduler } from './scheduler.js';
+export { governanceHistory, type GovernanceHistory } from './governance-history.service.js';
+export {
+  createBoardInTx,
+  addMemberInTx,
+  setBoardStrategiesInTx,
+  findBoard,
+  todayInLondon,
+  type Board,
+} from './board.service.js';
+export {
+  createMeetingInTx,
+  addAgendaItemInTx,
+  setMeetingStatusInTx,
+  findMeeting,
+  type Meeting,
+} from './meeting.service.js';
+export { recordDecisionInTx } from './decision.service.js';
+export { boardInput, meetingInput, agendaItemInput, decisionInput } from './board.schemas.js';
 
 const routes: FastifyPluginAsync = async (app) => {
   await app.register(boardsPlugin);

@@ -256,44 +256,60 @@ export async function updateAction(
   /** replaceForecast: a missing forecast clears it (the edit form and the API send the whole action). */
   options: { replaceForecast?: boolean } = {},
 ): Promise<Action> {
-  return withTenant(db, ctx.tenantId, ctx.actor.userId, async (trx) => {
-    const before = await findAction(trx, ctx.tenantId, id);
-    if (before.archived_at)
-      throw new ConflictError('This action is archived and cannot be changed.');
-    const strategy = await findStrategy(trx, ctx.tenantId, before.strategy_id);
-    await assertRefFree(trx, ctx.tenantId, before.strategy_id, input.ref, id);
-    await assertAreaInStrategy(trx, ctx.tenantId, before.strategy_id, input.areaId);
-    const documentDate =
-      strategy.document_date ?? strategy.period_start ?? new Date().toISOString().slice(0, 10);
-    const owners = await resolveOwners(trx, ctx, input);
-    await writeSupporters(trx, ctx, id, owners.with);
-    const after = await trx
-      .updateTable('actions')
-      .set({
-        ...deriveActionFields(input, documentDate),
-        lead_post_id: owners.lead_post_id,
-        lead_text: owners.lead_text,
-        ...(input.status ? { status: input.status } : {}),
-        ...(input.forecastStatus || options.replaceForecast
-          ? { forecast_status: input.forecastStatus ?? null }
-          : {}),
-        updated_at: new Date(),
-      })
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await writeDependencies(trx, ctx, after, input.dependsOn);
-    await recordAudit(trx, ctx.actor, {
-      tenantId: ctx.tenantId,
-      action: 'action.updated',
-      entityType: 'action',
-      entityId: id,
-      before,
-      after: { ...after, with: owners.with },
-    });
-    return after;
+  return withTenant(db, ctx.tenantId, ctx.actor.userId, (trx) =>
+    updateActionInTx(trx, ctx, id, input, options),
+  );
+}
+
+/** updateAction inside the caller's transaction; an import also replaces the cells as read. */
+export async function updateActionInTx(
+  trx: Tx,
+  ctx: TenantContext,
+  id: string,
+  input: ActionInput,
+  options: {
+    replaceForecast?: boolean;
+    source?: Record<string, unknown>;
+    extraFields?: Record<string, unknown>;
+  } = {},
+): Promise<Action> {
+  const before = await findAction(trx, ctx.tenantId, id);
+  if (before.archived_at) throw new ConflictError('This action is archived and cannot be changed.');
+  const strategy = await findStrategy(trx, ctx.tenantId, before.strategy_id);
+  await assertRefFree(trx, ctx.tenantId, before.strategy_id, input.ref, id);
+  await assertAreaInStrategy(trx, ctx.tenantId, before.strategy_id, input.areaId);
+  const documentDate =
+    strategy.document_date ?? strategy.period_start ?? new Date().toISOString().slice(0, 10);
+  const owners = await resolveOwners(trx, ctx, input);
+  await writeSupporters(trx, ctx, id, owners.with);
+  const after = await trx
+    .updateTable('actions')
+    .set({
+      ...deriveActionFields(input, documentDate),
+      lead_post_id: owners.lead_post_id,
+      lead_text: owners.lead_text,
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.forecastStatus || options.replaceForecast
+        ? { forecast_status: input.forecastStatus ?? null }
+        : {}),
+      ...(options.source ? { source: JSON.stringify(options.source) } : {}),
+      ...(options.extraFields ? { extra: JSON.stringify(options.extraFields) } : {}),
+      updated_at: new Date(),
+    })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await writeDependencies(trx, ctx, after, input.dependsOn);
+  await recordAudit(trx, ctx.actor, {
+    tenantId: ctx.tenantId,
+    action: 'action.updated',
+    entityType: 'action',
+    entityId: id,
+    before,
+    after: { ...after, with: owners.with },
   });
+  return after;
 }
 
 /** Nothing a board has seen is deleted: an action is archived, with the reason kept. */
@@ -303,24 +319,34 @@ export async function archiveAction(
   id: string,
   reason: string,
 ): Promise<Action> {
-  return withTenant(db, ctx.tenantId, ctx.actor.userId, async (trx) => {
-    const before = await findAction(trx, ctx.tenantId, id);
-    if (before.archived_at) return before;
-    const after = await trx
-      .updateTable('actions')
-      .set({ archived_at: new Date(), archive_reason: reason, updated_at: new Date() })
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, ctx.actor, {
-      tenantId: ctx.tenantId,
-      action: 'action.archived',
-      entityType: 'action',
-      entityId: id,
-      before,
-      after,
-    });
-    return after;
+  return withTenant(db, ctx.tenantId, ctx.actor.userId, (trx) =>
+    archiveActionInTx(trx, ctx, id, reason),
+  );
+}
+
+/** archiveAction inside the caller's transaction (an import archives what its plan dropped). */
+export async function archiveActionInTx(
+  trx: Tx,
+  ctx: TenantContext,
+  id: string,
+  reason: string,
+): Promise<Action> {
+  const before = await findAction(trx, ctx.tenantId, id);
+  if (before.archived_at) return before;
+  const after = await trx
+    .updateTable('actions')
+    .set({ archived_at: new Date(), archive_reason: reason, updated_at: new Date() })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, ctx.actor, {
+    tenantId: ctx.tenantId,
+    action: 'action.archived',
+    entityType: 'action',
+    entityId: id,
+    before,
+    after,
   });
+  return after;
 }

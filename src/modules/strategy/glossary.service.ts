@@ -203,13 +203,23 @@ export async function putTerm(
   strategyId: GlossaryScope,
   input: GlossaryTermInput,
 ): Promise<{ term: GlossaryTermRow; created: boolean }> {
-  return withTenant(db, ctx.tenantId, ctx.actor.userId, async (trx) => {
-    await assertScope(trx, ctx.tenantId, strategyId);
-    const existing = await findByCode(trx, ctx.tenantId, strategyId, input.code);
-    if (!existing) return { term: await insertTerm(trx, ctx, strategyId, input), created: true };
-    if (existing.expansion === input.expansion) return { term: existing, created: false };
-    return { term: await rewriteTerm(trx, ctx, existing, input), created: false };
-  });
+  return withTenant(db, ctx.tenantId, ctx.actor.userId, (trx) =>
+    putTermInTx(trx, ctx, strategyId, input),
+  );
+}
+
+/** putTerm inside the caller's transaction (an import writes its legend with the plan). */
+export async function putTermInTx(
+  trx: Tx,
+  ctx: TenantContext,
+  strategyId: GlossaryScope,
+  input: GlossaryTermInput,
+): Promise<{ term: GlossaryTermRow; created: boolean }> {
+  await assertScope(trx, ctx.tenantId, strategyId);
+  const existing = await findByCode(trx, ctx.tenantId, strategyId, input.code);
+  if (!existing) return { term: await insertTerm(trx, ctx, strategyId, input), created: true };
+  if (existing.expansion === input.expansion) return { term: existing, created: false };
+  return { term: await rewriteTerm(trx, ctx, existing, input), created: false };
 }
 
 /** The API's DELETE by code. */
