@@ -28,6 +28,7 @@ const ACTION_WORDS: Record<string, string> = {
   'sso_config.created': 'Single sign-on set up',
   'sso_config.updated': 'Single sign-on settings changed',
   'sso_config.deleted': 'Single sign-on removed',
+  'import.committed': 'Plan imported',
   'board.created': 'Board created',
   'board.updated': 'Board changed',
   'board.archived': 'Board archived',
@@ -66,6 +67,7 @@ const TYPE_WORDS: Record<string, string> = {
   decision: 'Decision',
   report: 'Progress report',
   report_template: 'Report template',
+  import: 'Plan import',
 };
 
 function spellOut(code: string): string {
