@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
@@ -47,6 +48,8 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
       ...(dataDir ? { dataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       parsers: { 1082: keepText, 1186: keepText },
+      // Search indexes lead with the organisation (migration 20261122T0900).
+      extensions: { btree_gin },
     });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     return {
