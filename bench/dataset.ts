@@ -11,6 +11,7 @@ import { DEFAULT_PRIORITIES, parsePriority } from '../src/modules/strategy/prior
 import { parseResources } from '../src/modules/strategy/resources.js';
 import type { Status } from '../src/modules/strategy/strategy.tables.js';
 import { parseTimescale } from '../src/modules/strategy/timescale.js';
+import { buildGovernance, GOVERNANCE_TABLES, type GovernanceRows } from './governance-data.js';
 import { apportion, Random } from './random.js';
 import * as W from './words.js';
 
@@ -41,6 +42,13 @@ export const PROFILES = {
     updatesPerOrganisation: 5_000,
     peoplePerOrganisation: 50,
   },
+  /** PostgreSQL only; loaded by national.ts (a few organisations generated here, the rest cloned). */
+  national: {
+    organisations: 400,
+    actionsPerStrategy: [250, 150, 100],
+    updatesPerOrganisation: 5_000,
+    peoplePerOrganisation: 50,
+  },
 } as const satisfies Record<string, ProfileSize>;
 
 export type ProfileName = keyof typeof PROFILES;
@@ -48,7 +56,7 @@ export type ProfileName = keyof typeof PROFILES;
 type Row<T extends keyof DB> = Insertable<DB[T]>;
 
 /** Rows for every table, in the order they must be inserted (foreign keys). */
-export interface Dataset {
+export interface Dataset extends GovernanceRows {
   organisations: Row<'organisations'>[];
   users: Row<'users'>[];
   memberships: Row<'memberships'>[];
@@ -80,6 +88,7 @@ export const TABLE_ORDER: readonly (keyof Dataset)[] = [
   'action_dependencies',
   'progress_updates',
   'audit_events',
+  ...GOVERNANCE_TABLES,
 ];
 
 /** What the benchmark needs to know about the first organisation to drive it. */
@@ -134,6 +143,15 @@ function fill(template: string, rng: Random, post: string): string {
  * One organisation of the given size. `index` makes names and addresses unique across the
  * organisations of a profile; the seed makes the content differ between them.
  */
+export function organisationName(index: number): { name: string; slug: string } {
+  const place = W.COUNCIL_NAMES[index % W.COUNCIL_NAMES.length] ?? 'Benchford';
+  const suffix = index >= W.COUNCIL_NAMES.length ? ` ${String(index + 1)}` : '';
+  return {
+    name: `${place}${suffix} District Council`,
+    slug: `bench-${place.toLowerCase().replaceAll(' ', '-')}-${String(index + 1)}`,
+  };
+}
+
 function buildOrganisation(
   out: Dataset,
   size: ProfileSize,
@@ -144,10 +162,7 @@ function buildOrganisation(
   const rng = new Random(`${seed}:org:${String(index)}`);
   const created = toMs('2025-03-01');
   const tenantId = rng.uuid(created);
-  const place = W.COUNCIL_NAMES[index % W.COUNCIL_NAMES.length] ?? 'Benchford';
-  const suffix = index >= W.COUNCIL_NAMES.length ? ` ${String(index + 1)}` : '';
-  const name = `${place}${suffix} District Council`;
-  const slug = `bench-${place.toLowerCase().replaceAll(' ', '-')}-${String(index + 1)}`;
+  const { name, slug } = organisationName(index);
   out.organisations.push({ id: tenantId, slug, name, created_at: new Date(created) });
 
   // People: a few admins and editors, mostly contributors who own actions, some board and viewers.
@@ -426,7 +441,9 @@ function buildOrganisation(
     drafts.map(() => (rng.chance(0.1) ? 0.05 : 0.3 + rng.next() * 1.4)),
   );
   const span = toMs(DATA_AS_AT) - toMs(FIRST_UPDATE);
+  const history: { status: Status; forecast: Status | null; asAt: string }[][] = [];
   drafts.forEach((d, i) => {
+    const updates: { status: Status; forecast: Status | null; asAt: string }[] = [];
     const k = counts[i] ?? 0;
     d.updates = k;
     let status: Status = rng.weighted<Status>([
@@ -456,15 +473,17 @@ function buildOrganisation(
       const recorder = d.lead.holder ?? editor;
       const correcting = previousId !== null && rng.chance(0.01);
       const id = rng.uuid(at.getTime());
+      const forecast = rng.chance(0.3)
+        ? rng.pick<Status>(['on_track', 'at_risk', 'complete'])
+        : null;
+      updates.push({ status, forecast, asAt: isoDay(at.getTime()) });
       out.progress_updates.push({
         tenant_id: tenantId,
         id,
         action_id: d.row.id,
         action_lineage_id: d.row.lineage_id,
         status,
-        forecast_status: rng.chance(0.3)
-          ? rng.pick<Status>(['on_track', 'at_risk', 'complete'])
-          : null,
+        forecast_status: forecast,
         percent_complete: rng.chance(0.7) ? percent : null,
         happened: fill(rng.pick(W.HAPPENED), rng, d.lead.short),
         next_steps: fill(rng.pick(W.NEXT_STEPS), rng, d.lead.short) || null,
@@ -496,6 +515,7 @@ function buildOrganisation(
     if (previous.at) d.row.updated_at = previous.at;
     out.actions.push(d.row);
     if (d.archived) return;
+    if (d.strategyIndex === 0) history.push(updates);
     if (d.lead.holder?.id === owner.id) fixture.ownedActionIds.push(d.row.id);
     if (d.strategyIndex === 0 && k > 0 && fixture.actionPageIds.length < 50) {
       fixture.actionPageIds.push(d.row.id);
@@ -503,6 +523,25 @@ function buildOrganisation(
   });
 
   chainAudit(out, tenantId, audits, rng);
+
+  // Its own generator, so that the rest of the data is the same with or without governance.
+  const measured = out.strategies.find((s) => s.id === fixture.strategyId);
+  if (!measured) throw new Error('The measured strategy is missing');
+  buildGovernance(out, {
+    rng: new Random(`${seed}:governance:${String(index)}`),
+    tenantId,
+    organisationName: name,
+    strategy: {
+      id: fixture.strategyId,
+      lineageId: measured.lineage_id,
+      title: measured.title,
+      periodLabel: measured.period_label ?? '',
+    },
+    admin: { id: admin.id, name: admin.name },
+    editor: { id: editor.id, name: editor.name },
+    members: people.filter((p) => p.role === 'board').map((p) => ({ id: p.id, name: p.name })),
+    history,
+  });
   return fixture;
 }
 
@@ -547,11 +586,13 @@ export function buildDataset(
   profile: ProfileName,
   seed: string,
   passwordHash: string,
+  /** Only the first n organisations (the national profile generates a few and clones them). */
+  organisations?: number,
 ): { data: Dataset; fixture: Fixture; size: ProfileSize } {
   const size = PROFILES[profile];
   const data = Object.fromEntries(TABLE_ORDER.map((t) => [t, []])) as unknown as Dataset;
   const fixtures: Fixture[] = [];
-  for (let o = 0; o < size.organisations; o++) {
+  for (let o = 0; o < (organisations ?? size.organisations); o++) {
     fixtures.push(buildOrganisation(data, size, o, seed, passwordHash));
   }
   const fixture = fixtures[0];

@@ -1,11 +1,12 @@
 /**
- * Profiling aid for the benchmark: loads the council profile, sends one request to each measured
+ * Profiling aid for the benchmark: loads the council profile (or the national one, on
+ * PostgreSQL), sends one request to each measured
  * route through the real app (app.inject), and lists every SQL statement the request sent with
  * its time; with --plans, prints EXPLAIN (ANALYZE, BUFFERS) of each SELECT, run the way the
  * application ran it (as waymark_app under row-level security after `set local role`).
  *
- *   npx tsx bench/explain.ts [--engine pglite|postgres] [--route api|plan|action|search|progress]
- *                            [--plans] [--repeat 20]
+ *   npx tsx bench/explain.ts [--engine pglite|postgres] [--profile council|national] [--scale 0.05]
+ *                            [--route api|plan|action|dashboard|search|progress] [--plans] [--repeat 20]
  */
 import { Command, Option } from 'commander';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,7 @@ import { withTenant } from '../src/kernel/db/tenancy.js';
 import { createDeps } from '../src/server.js';
 import { LIST_FILTER, SEARCH_WORDS } from './floors.js';
 import { BENCH_PASSWORD, createTarget, loadProfile, openTarget } from './load.js';
+import { loadNational, nationalOrganisations } from './national.js';
 import { progressText } from './protocol.js';
 import { whole } from './report.js';
 
@@ -34,14 +36,37 @@ const options = new Command('npx tsx bench/explain.ts')
       'api',
       'plan',
       'action',
+      'dashboard',
       'search',
       'progress',
     ]),
   )
+  .addOption(
+    new Option('--profile <name>', 'data profile')
+      .choices(['council', 'national'])
+      .default('council'),
+  )
+  .option(
+    '--scale <fraction>',
+    'national profile: this fraction of its organisations',
+    Number,
+    0.05,
+  )
   .option('--plans', 'print EXPLAIN (ANALYZE, BUFFERS) of each SELECT', false)
   .option('--repeat <n>', 'requests per route for the mean times', (v) => Number(v), 20)
   .parse(process.argv)
-  .opts<{ engine: 'pglite' | 'postgres'; route?: string; plans: boolean; repeat: number }>();
+  .opts<{
+    engine: 'pglite' | 'postgres';
+    profile: 'council' | 'national';
+    scale: number;
+    route?: string;
+    plans: boolean;
+    repeat: number;
+  }>();
+if (options.profile === 'national' && options.engine !== 'postgres') {
+  console.error('The national profile runs on PostgreSQL only: set DATABASE_URL.');
+  process.exit(2);
+}
 
 interface Seen {
   sql: string;
@@ -52,7 +77,15 @@ interface Seen {
 
 const target = await createTarget(options.engine, process.env.DATABASE_URL);
 try {
-  const loaded = await loadProfile(target, 'council', 'waymark-bench-1', () => undefined);
+  const loaded =
+    options.profile === 'national'
+      ? await loadNational(
+          target,
+          'waymark-bench-1',
+          nationalOrganisations(options.scale),
+          () => undefined,
+        )
+      : await loadProfile(target, 'council', 'waymark-bench-1', () => undefined);
   const { fixture } = loaded;
   const opened = await openTarget(target);
   let capture: Seen[] | null = null;
@@ -60,7 +93,7 @@ try {
   const log = (event: LogEvent) => {
     if (!capture) return;
     const text = event.query.sql;
-    if (text.startsWith('set local role')) inTenant = true;
+    if (text.startsWith('set local role') || text.includes("set_config('role'")) inTenant = true;
     capture.push({
       sql: text,
       parameters: event.query.parameters,
@@ -119,6 +152,11 @@ try {
     action: async () =>
       await app.inject({
         url: `/actions/${fixture.actionPageIds[0] ?? ''}`,
+        headers: { cookie: reader.cookie },
+      }),
+    dashboard: async () =>
+      await app.inject({
+        url: `/strategies/${fixture.strategyId}/dashboard`,
         headers: { cookie: reader.cookie },
       }),
     search: async () =>

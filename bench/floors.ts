@@ -8,6 +8,13 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../src/kernel/audit/audit.js';
 import type { DB } from '../src/kernel/db/schema.js';
 import { withTenant } from '../src/kernel/db/tenancy.js';
+import {
+  dashboardActions,
+  findDashboardStrategy,
+  meetingAgenda,
+  nextMeeting,
+  trendPoints,
+} from '../src/modules/governance/dashboard.queries.js';
 import { newId } from '../src/kernel/db/ids.js';
 import { actionListQuery, toActionQuery } from '../src/modules/strategy/action.filters.js';
 import { queryActions } from '../src/modules/strategy/action.queries.js';
@@ -53,6 +60,25 @@ export function floorOperation(db: Kysely<DB>, fixture: Fixture, floor: FloorNam
         withTenant(db, tenantId, reader, async (trx) => {
           const action = await findAction(trx, tenantId, next());
           return listUpdates(trx, tenantId, action.lineage_id);
+        });
+    }
+    case 'dashboard': {
+      // The dashboard route's queries, one after another as it sends them.
+      return () =>
+        withTenant(db, tenantId, reader, async (trx) => {
+          const strategy = await findDashboardStrategy(trx, tenantId, fixture.strategyId);
+          if (!strategy) throw new Error('The dashboard strategy is missing');
+          const today = todayInLondon();
+          const actions = await dashboardActions(trx, tenantId, strategy.id);
+          const trend = await trendPoints(trx, tenantId, strategy.lineage_id);
+          const meeting = await nextMeeting(trx, tenantId, strategy.lineage_id, today);
+          await trx
+            .selectFrom('strategy_settings')
+            .select('status_labels')
+            .where('tenant_id', '=', tenantId)
+            .executeTakeFirst();
+          const agenda = meeting ? await meetingAgenda(trx, tenantId, meeting.id) : [];
+          return { actions, trend, agenda };
         });
     }
     case 'recordProgress': {

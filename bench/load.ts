@@ -22,6 +22,7 @@ import {
   type Fixture,
   type ProfileName,
 } from './dataset.js';
+import type { NationalTimings } from './national.js';
 import { Random } from './random.js';
 
 /** Everyone's password: hashed once (scrypt is slow on purpose) and the hash reused. */
@@ -43,7 +44,14 @@ export interface Target {
 export interface Loaded {
   fixture: Fixture & { apiToken: string };
   rows: Record<string, number>;
-  timings: { migrateMs: number; generateMs: number; insertMs: number; analyzeMs: number };
+  timings: {
+    migrateMs: number;
+    generateMs: number;
+    insertMs: number;
+    analyzeMs: number;
+    /** The national profile's steps (national.ts). */
+    national?: NationalTimings;
+  };
 }
 
 /** Creates an empty database of the engine. */
@@ -89,7 +97,7 @@ export async function openTarget(target: Target): Promise<Database> {
 }
 
 /** Inserts rows a statement at a time, as many rows per statement as the parameter limit allows. */
-async function insertAll(db: Kysely<DB>, table: keyof Dataset, rows: readonly object[]) {
+export async function insertAll(db: Kysely<DB>, table: keyof Dataset, rows: readonly object[]) {
   const first = rows[0];
   if (!first) return;
   const perRow = Object.keys(first).length;

@@ -1,7 +1,7 @@
 /** Messages between the benchmark (run.ts) and the Waymark server it starts (server.ts). */
 import type { Fixture } from './dataset.js';
 
-export type FloorName = 'actionList' | 'actionPage' | 'recordProgress' | 'search';
+export type FloorName = 'actionList' | 'actionPage' | 'dashboard' | 'recordProgress' | 'search';
 
 export interface ServerStart {
   engine: 'pglite' | 'postgres';

@@ -3,18 +3,31 @@ import type { LoadResult } from './http.js';
 import type { LatencyStats } from './protocol.js';
 
 export type MeasureKey =
-  'httpFloor' | 'actionListApi' | 'planPage' | 'actionPage' | 'recordProgress' | 'search';
+  | 'httpFloor'
+  | 'actionListApi'
+  | 'planPage'
+  | 'actionPage'
+  | 'dashboard'
+  | 'recordProgress'
+  | 'search';
 
 export interface Target {
-  perSecond: number;
+  /** No rate target when undefined (only latency). */
+  perSecond?: number | undefined;
   p95: number;
 }
 
-/** On PostgreSQL, council profile (issue 6). */
+/**
+ * On PostgreSQL (issue 6). The rate targets are stated for the council profile and the dashboard
+ * and search targets for the national one; each is applied to every profile, since one
+ * organisation's pages should be as fast whatever else shares the database.
+ */
 export const TARGETS: Partial<Record<MeasureKey, Target>> = {
   actionListApi: { perSecond: 1000, p95: 50 },
   planPage: { perSecond: 300, p95: 150 },
   recordProgress: { perSecond: 200, p95: 150 },
+  dashboard: { p95: 150 },
+  search: { p95: 150 },
 };
 export const IDLE_MEMORY_TARGET_MB = 250;
 /** "PGlite within 2×": half the rate, twice the latency and memory. */
@@ -24,7 +37,7 @@ export function targetFor(key: MeasureKey, engine: string): Target | undefined {
   const t = TARGETS[key];
   if (!t) return undefined;
   const f = engine === 'pglite' ? PGLITE_FACTOR : 1;
-  return { perSecond: t.perSecond / f, p95: t.p95 * f };
+  return { perSecond: t.perSecond === undefined ? undefined : t.perSecond / f, p95: t.p95 * f };
 }
 
 export interface MeasureResult {
@@ -73,7 +86,7 @@ export function judge(
 ): { met: boolean | null; misses: string[] } {
   if (!target) return { met: null, misses: [] };
   const misses: string[] = [];
-  if (http.perSecond < target.perSecond)
+  if (target.perSecond !== undefined && http.perSecond < target.perSecond)
     misses.push(`${whole(http.perSecond)}/s < ${whole(target.perSecond)}/s`);
   if (http.p95 > target.p95) misses.push(`p95 ${ms(http.p95)} > ${ms(target.p95)}`);
   return { met: misses.length === 0, misses };
@@ -103,7 +116,10 @@ function errorsCell(m: MeasureResult): string {
 }
 
 function targetCell(t: Target | undefined): string {
-  return t ? `≥ ${whole(t.perSecond)}/s, p95 ≤ ${ms(t.p95)}` : '—';
+  if (!t) return '—';
+  return t.perSecond === undefined
+    ? `p95 ≤ ${ms(t.p95)}`
+    : `≥ ${whole(t.perSecond)}/s, p95 ≤ ${ms(t.p95)}`;
 }
 
 export const HEADERS = [

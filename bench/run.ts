@@ -7,6 +7,12 @@
  *   npm run bench -- --quick           a short run (3 s a measure)
  *   npm run bench -- --json            machine-readable output on stdout
  *   npm run bench -- --profile shared  10 organisations in one database
+ *   npm run bench -- --profile national             400 organisations (PostgreSQL only)
+ *   npm run bench -- --profile national --scale 0.05  the national profile's shape, 20 organisations
+ *   npm run bench -- --only dashboard,reportPdf     only some measures (HTTP and documents)
+ *
+ * Documents (the import preview and report rendering) are timed in this process, once a run,
+ * before the engines.
  *
  * Missing a target is reported, not failed (a slow machine is not an error): the exit code is
  * non-zero only when something went wrong (errors, wrong answers, lost or duplicated writes).
@@ -22,9 +28,16 @@ import type { RequestContext } from 'autocannon';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Engine } from '../src/kernel/db/connect.js';
 import { PROFILES, type Fixture, type ProfileName } from './dataset.js';
+import {
+  DOCUMENT_KEYS,
+  measureDocuments,
+  type DocumentKey,
+  type DocumentResult,
+} from './documents.js';
 import { LIST_FILTER, SEARCH_WORDS } from './floors.js';
 import { probe, runLoad, signIn, type LoadSpec } from './http.js';
 import { BENCH_PASSWORD, createTarget, loadProfile, type Loaded } from './load.js';
+import { loadNational, NATIONAL_ORGANISATIONS, nationalOrganisations } from './national.js';
 import {
   progressText,
   type FloorName,
@@ -41,6 +54,7 @@ import {
   IDLE_MEMORY_TARGET_MB,
   judge,
   mb,
+  ms,
   measureRow,
   memoryRows,
   PGLITE_FACTOR,
@@ -58,13 +72,18 @@ import {
 interface Options {
   quick: boolean;
   json: boolean;
-  profile: ProfileName | 'national';
+  profile: ProfileName;
+  /** Organisations to load (the profile's, or the national profile scaled). */
+  organisations: number;
+  scale: number;
   connections: number;
   seconds: number;
   warmSeconds: number;
   floorSeconds: number;
   engines: Engine[];
   only: MeasureKey[] | null;
+  documents: DocumentKey[];
+  runs: number;
   seed: string;
   cpuProf: string | null;
 }
@@ -74,6 +93,7 @@ const MEASURE_KEYS: MeasureKey[] = [
   'actionListApi',
   'planPage',
   'actionPage',
+  'dashboard',
   'search',
   'recordProgress',
 ];
@@ -82,6 +102,13 @@ function positive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
     throw new InvalidArgumentError('must be a whole number, 1 or more');
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 1)
+    throw new InvalidArgumentError('must be a number above 0, at most 1 (e.g. 0.05)');
   return n;
 }
 
@@ -95,6 +122,11 @@ function readOptions(argv: string[]): Options {
         .choices(['council', 'shared', 'national'])
         .default('council'),
     )
+    .option(
+      '--scale <fraction>',
+      `national profile only: load this fraction of its ${String(NATIONAL_ORGANISATIONS)} organisations (each of full size)`,
+      fraction,
+    )
     .option('--connections <n>', 'concurrent connections (and database floor loops)', positive, 50)
     .option('--seconds <n>', 'seconds a measure (default 10, or 3 with --quick)', positive)
     .addOption(
@@ -103,46 +135,73 @@ function readOptions(argv: string[]): Options {
         'which engines (default: PGlite, and PostgreSQL when DATABASE_URL is set)',
       ).choices(['pglite', 'postgres', 'all']),
     )
-    .option('--only <measures>', `comma-separated subset of: ${MEASURE_KEYS.join(', ')}`)
+    .option(
+      '--only <measures>',
+      `comma-separated subset of: ${[...MEASURE_KEYS, ...DOCUMENT_KEYS].join(', ')}`,
+    )
+    .option(
+      '--runs <n>',
+      'timed runs of each document measure (default 10, or 5 with --quick)',
+      positive,
+    )
     .option('--seed <text>', 'seed of the generated data', 'waymark-bench-1')
     .option('--cpu-prof [dir]', 'write a V8 CPU profile of the server process (node --cpu-prof)')
     .parse(argv);
   const o = program.opts<{
     quick: boolean;
     json: boolean;
-    profile: ProfileName | 'national';
+    profile: ProfileName;
+    scale?: number;
     connections: number;
     seconds?: number;
+    runs?: number;
     engine?: 'pglite' | 'postgres' | 'all';
     only?: string;
     seed: string;
     cpuProf?: string | boolean;
   }>();
   const hasPostgres = Boolean(process.env.DATABASE_URL);
-  const wanted = o.engine ?? (hasPostgres ? 'all' : 'pglite');
+  const national = o.profile === 'national';
+  if (o.scale !== undefined && !national) program.error('--scale is for --profile national only');
+  const wanted = o.engine ?? (national ? 'postgres' : hasPostgres ? 'all' : 'pglite');
   const engines: Engine[] = wanted === 'all' ? ['pglite', 'postgres'] : [wanted];
+  if (national && engines.includes('pglite')) {
+    program.error(
+      'The national profile (400 organisations, 2,000,000 progress updates) runs on PostgreSQL only, not on PGlite: set DATABASE_URL and leave out --engine (or use --engine postgres).',
+    );
+  }
   if (engines.includes('postgres') && !hasPostgres) {
     program.error(
-      'PostgreSQL needs DATABASE_URL (for example postgres://postgres@127.0.0.1:5432/postgres)',
+      `${national ? 'The national profile runs on PostgreSQL only and ' : 'PostgreSQL '}needs DATABASE_URL (for example postgres://postgres@127.0.0.1:5432/postgres)`,
     );
   }
   let only: MeasureKey[] | null = null;
+  let documents: DocumentKey[] = [...DOCUMENT_KEYS];
   if (o.only) {
-    only = o.only.split(',').map((s) => s.trim()) as MeasureKey[];
-    const unknown = only.filter((k) => !MEASURE_KEYS.includes(k));
+    const asked = o.only.split(',').map((s) => s.trim());
+    const unknown = asked.filter(
+      (k) => !(MEASURE_KEYS as string[]).includes(k) && !(DOCUMENT_KEYS as string[]).includes(k),
+    );
     if (unknown.length) program.error(`Unknown measure(s): ${unknown.join(', ')}`);
+    only = MEASURE_KEYS.filter((k) => asked.includes(k));
+    documents = DOCUMENT_KEYS.filter((k) => asked.includes(k));
   }
+  const scale = national ? (o.scale ?? 1) : 1;
   const seconds = o.seconds ?? (o.quick ? 3 : 10);
   return {
     quick: o.quick,
     json: o.json,
     profile: o.profile,
+    organisations: national ? nationalOrganisations(scale) : PROFILES[o.profile].organisations,
+    scale,
     connections: o.connections,
     seconds,
     warmSeconds: o.quick ? 1 : 2,
     floorSeconds: seconds,
     engines,
     only,
+    documents,
+    runs: o.runs ?? (o.quick ? 5 : 10),
     seed: o.seed,
     cpuProf:
       o.cpuProf === undefined || o.cpuProf === false
@@ -265,6 +324,8 @@ interface MeasurePlan {
   probeHeaders: Record<string, string>;
   /** One request, as the load sends them (for counting its SQL statements). */
   once: (base: string, marker: string) => Promise<number>;
+  /** What a right answer holds: null, or what is wrong with the page (checked once, before the load). */
+  check?: (body: string) => string | null;
   /** The load to send; `marker` tells apart the rows each progress run writes. */
   shape: (marker: string) => LoadShape;
 }
@@ -286,7 +347,7 @@ const isOk = (status: number) => status >= 200 && status < 300;
 const isOkOrRedirect = (status: number) => status >= 200 && status < 400;
 
 async function benchEngine(engine: Engine, options: Options, runId: string): Promise<EngineResult> {
-  const profile = options.profile as ProfileName;
+  const profile = options.profile;
   const problems: string[] = [];
   log(`\n[${engine}] creating a fresh database`);
   const target = await createTarget(engine, process.env.DATABASE_URL);
@@ -296,8 +357,13 @@ async function benchEngine(engine: Engine, options: Options, runId: string): Pro
   };
   process.once('exit', cleanUp);
   try {
-    log(`[${engine}] migrating and loading the ${profile} profile`);
-    const loaded = await loadProfile(target, profile, options.seed, log);
+    log(
+      `[${engine}] migrating and loading the ${profile} profile (${whole(options.organisations)} organisation${options.organisations === 1 ? '' : 's'})`,
+    );
+    const loaded =
+      profile === 'national'
+        ? await loadNational(target, options.seed, options.organisations, log)
+        : await loadProfile(target, profile, options.seed, log);
     const { fixture } = loaded;
     log(
       `[${engine}] loaded in ${secs(loaded.timings.insertMs)} (migrations ${secs(loaded.timings.migrateMs)})`,
@@ -353,6 +419,12 @@ async function benchEngine(engine: Engine, options: Options, runId: string): Pro
           ? `GET ${p.probePath.split('?')[0] ?? ''} answered ${String(status)}: not built yet`
           : null,
       );
+    }
+    for (const p of chosen) {
+      if (!p.check || available.get(p.key) !== null) continue;
+      const response = await fetch(`${base}${p.probePath}`, { headers: p.probeHeaders });
+      const wrong = p.check(await response.text());
+      if (wrong) problems.push(`${p.label}: wrong answer: ${wrong}`);
     }
     let listPage: EngineResult['listPage'] = null;
     const api = plans.find((p) => p.key === 'actionListApi');
@@ -517,6 +589,7 @@ function measurePlans(
   const cookie = { cookie: readerCookie };
   const apiPath = `/api/v1/strategies/${fixture.strategyId}/actions?${listQuery}&limit=50`;
   const planPath = `/strategies/${fixture.strategyId}/actions?${listQuery}`;
+  const dashboardPath = `/strategies/${fixture.strategyId}/dashboard`;
   const searchPath = `/search?${new URLSearchParams({ q: SEARCH_WORDS }).toString()}`;
   const firstAction = fixture.actionPageIds[0] ?? '';
   const firstOwned = fixture.ownedActionIds[0] ?? '';
@@ -564,6 +637,22 @@ function measurePlans(
           expect: isOk,
         };
       },
+    },
+    {
+      key: 'dashboard',
+      label: 'strategy dashboard (HTML, plan of 250)',
+      floor: 'dashboard',
+      probePath: dashboardPath,
+      probeHeaders: cookie,
+      once: (base) => probe(base, dashboardPath, cookie),
+      // The generated governance records must show: past reports in the trend, the next meeting.
+      check: (body) =>
+        body.includes('No progress report has been published')
+          ? 'no published report in the trend'
+          : body.includes('ICT Steering Group')
+            ? null
+            : 'the next meeting of the ICT Steering Group is not shown',
+      shape: () => ({ path: dashboardPath, headers: cookie, expect: isOk }),
     },
     {
       key: 'search',
@@ -701,21 +790,50 @@ function machine() {
   };
 }
 
-const TODO = [
-  'national profile (400 organisations, 200,000 actions, 2,000,000 updates; PostgreSQL only): not yet implemented',
-  'strategy dashboard: not measured (no dashboard route yet)',
-  'import preview of a 1,000-row xlsx; report rendering for 500 actions in web, Word and PDF: once governance and import have landed',
+const TODO: string[] = [];
+
+const DOCUMENT_HEADERS = [
+  'document (in-process)',
+  'runs',
+  'median',
+  'p95',
+  'slowest',
+  'CPU (median)',
+  'first (cold)',
+  'output',
+  'target',
+  'met?',
 ];
+
+function documentRow(d: DocumentResult): string[] {
+  const target = `< ${ms(d.targetMs)}`;
+  if (!d.available)
+    return [d.label, 'not available', '', '', '', '', '', d.note ?? '', target, '—'];
+  return [
+    d.label,
+    String(d.runs),
+    ms(d.medianMs ?? 0),
+    ms(d.p95Ms ?? 0),
+    ms(d.maxMs ?? 0),
+    d.cpuMs === undefined ? '—' : ms(d.cpuMs),
+    ms(d.firstMs ?? 0),
+    d.output ?? '',
+    target,
+    d.met ? 'yes' : `NO (p95 ${ms(d.p95Ms ?? 0)})`,
+  ];
+}
 
 function printText(
   options: Options,
   started: Date,
   info: ReturnType<typeof machine>,
   results: EngineResult[],
+  documents: DocumentResult[],
   failures: string[],
 ) {
   const out: string[] = [];
-  const size = PROFILES[options.profile as ProfileName];
+  const size = PROFILES[options.profile];
+  const orgs = options.organisations;
   out.push(
     `Waymark benchmark: ${options.profile} profile, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   );
@@ -728,19 +846,42 @@ function printText(
       `after a ${String(options.warmSeconds)} s warm-up of each; database floors ${String(options.connections)} loops for ${String(options.floorSeconds)} s; seed "${options.seed}"`,
   );
   out.push(
-    `Data: ${size.organisations === 1 ? '1 organisation' : `${String(size.organisations)} organisations, each`} with 3 strategies, ${whole(size.actionsPerStrategy.reduce((a, b) => a + b, 0))} actions, ` +
-      `${whole(size.updatesPerOrganisation)} progress updates, ${String(size.peoplePerOrganisation)} people; measured in the first organisation`,
+    `Data: ${orgs === 1 ? '1 organisation' : `${whole(orgs)} organisations, each`} with 3 strategies, ${whole(size.actionsPerStrategy.reduce((a, b) => a + b, 0))} actions, ` +
+      `${whole(size.updatesPerOrganisation)} progress updates, ${String(size.peoplePerOrganisation)} people` +
+      (orgs > 1
+        ? ` (in all ${whole(orgs * size.actionsPerStrategy.reduce((a, b) => a + b, 0))} actions, ${whole(orgs * size.updatesPerOrganisation)} progress updates)`
+        : '') +
+      `${options.profile === 'national' && options.scale !== 1 ? `; national profile at scale ${String(options.scale)}` : ''}; measured in the first organisation`,
   );
+  if (documents.length) {
+    out.push('');
+    out.push(
+      `== Documents (timed in the benchmark's process, no database; a warm-up run, then ${String(options.runs)} timed runs each) ==`,
+    );
+    out.push(table(DOCUMENT_HEADERS, documents.map(documentRow)));
+  }
   for (const r of results) {
     out.push('');
     out.push(
       `== ${r.engine === 'pglite' ? 'PGlite (embedded, in the server process)' : `PostgreSQL (pool of ${String(r.poolSize)})`} ==`,
     );
     const total = Object.values(r.load.rows).reduce((a, b) => a + b, 0);
-    out.push(
-      `Loaded ${whole(total)} rows in ${secs(r.load.insertMs)} with multi-row inserts (generated in ${secs(r.load.generateMs)}, ` +
-        `migrations ${secs(r.load.migrateMs)}, analyze ${secs(r.load.analyzeMs)})`,
-    );
+    const n = r.load.national;
+    if (n) {
+      out.push(
+        `Loaded ${whole(total)} rows (${whole(r.load.rows.actions ?? 0)} actions, ${whole(r.load.rows.progress_updates ?? 0)} progress updates, ` +
+          `${whole(r.load.rows.audit_events ?? 0)} audit events) in ${secs(r.load.insertMs + r.load.analyzeMs)}: ` +
+          `${String(n.templates)} organisations generated in ${secs(r.load.generateMs)} and written with multi-row inserts in ${secs(n.templateInsertMs)}, ` +
+          `${whole(n.organisations - n.templates)} cloned from them on the server with INSERT … SELECT in ${secs(n.cloneMs)}` +
+          `${n.foreignKeyTriggersSkipped ? ' (foreign-key triggers skipped)' : ''}, secondary indexes dropped and rebuilt in ${secs(n.indexMs)}, ` +
+          `vacuum analyze ${secs(r.load.analyzeMs)} (migrations ${secs(r.load.migrateMs)})`,
+      );
+    } else {
+      out.push(
+        `Loaded ${whole(total)} rows in ${secs(r.load.insertMs)} with multi-row inserts (generated in ${secs(r.load.generateMs)}, ` +
+          `migrations ${secs(r.load.migrateMs)}, analyze ${secs(r.load.analyzeMs)})`,
+      );
+    }
     const httpFloor = r.measures.find((m) => m.key === 'httpFloor')?.http;
     const rows = r.measures.map((m) => measureRow(m, httpFloor));
     if (r.memory) rows.push(...memoryRows(r.memory));
@@ -777,8 +918,10 @@ function printText(
   out.push(
     'DB floor: the same data query sent straight through Kysely inside withTenant, in the server process, at the same concurrency. HTTP floor: GET /health/live on the same stack. Ratio = measured req/s ÷ floor req/s.',
   );
-  out.push('Not yet measured (TODO):');
-  for (const t of TODO) out.push(`  - ${t}`);
+  if (TODO.length) {
+    out.push('Not yet covered (TODO):');
+    for (const t of TODO) out.push(`  - ${t}`);
+  }
   for (const f of failures) out.push(`FAILED: ${f}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
@@ -787,18 +930,20 @@ async function main() {
   const options = readOptions(process.argv);
   const started = new Date();
   const info = machine();
-  if (options.profile === 'national') {
-    const message =
-      'TODO: the national profile (400 organisations, 200,000 actions, 2,000,000 updates; PostgreSQL only) is not yet implemented: run --profile council or --profile shared.';
-    if (options.json)
-      process.stdout.write(`${JSON.stringify({ profile: 'national', todo: message }, null, 2)}\n`);
-    else process.stdout.write(`${message}\n`);
-    return 0;
-  }
   const runId = `Benchmark ${randomBytes(4).toString('hex')}`;
   const results: EngineResult[] = [];
   const failures: string[] = [];
-  for (const engine of options.engines) {
+  // Documents first, while this process holds nothing else.
+  let documents: DocumentResult[] = [];
+  const documentProblems: string[] = [];
+  if (options.documents.length) {
+    const measured = await measureDocuments(options.documents, options.runs, log);
+    documents = measured.results;
+    documentProblems.push(...measured.problems);
+  }
+  // `--only` with documents alone starts no server.
+  const engines = options.only && !options.only.length ? [] : options.engines;
+  for (const engine of engines) {
     try {
       results.push(await benchEngine(engine, options, runId));
     } catch (error) {
@@ -810,6 +955,8 @@ async function main() {
   if (options.json) {
     const json = {
       profile: options.profile,
+      organisations: options.organisations,
+      scale: options.scale,
       started: started.toISOString(),
       machine: info,
       options: {
@@ -819,17 +966,19 @@ async function main() {
         warmSeconds: options.warmSeconds,
         floorSeconds: options.floorSeconds,
         seed: options.seed,
+        documentRuns: options.runs,
       },
+      documents,
       engines: results,
       todo: TODO,
       failures,
     };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
-    printText(options, started, info, results, failures);
+    printText(options, started, info, results, documents, failures);
   }
   if (options.cpuProf) log(`CPU profiles of the server written to ${options.cpuProf}`);
-  const problems = results.flatMap((r) => r.problems);
+  const problems = [...documentProblems, ...results.flatMap((r) => r.problems)];
   return failures.length || problems.length ? 1 : 0;
 }
 
