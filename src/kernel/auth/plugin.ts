@@ -1,12 +1,17 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { DB, Role } from '../db/schema.js';
+import { sql } from 'kysely';
+import type { Role } from '../db/schema.js';
 import type { Actor } from '../audit/audit.js';
 import type { AuthContext, Membership } from '../http/context.js';
 import { ForbiddenError, UnauthorisedError } from '../http/errors.js';
 import { can, type Access } from './permissions.js';
-import type { LoadedSession } from './sessions.js';
+import {
+  membershipsOfUser,
+  parsedMemberships,
+  type LoadedSession,
+  type SignedInUser,
+} from './sessions.js';
 import { hashToken } from './tokens.js';
 
 export const SESSION_COOKIE = 'waymark_session';
@@ -20,52 +25,34 @@ export function sessionCookieOptions(production: boolean) {
   };
 }
 
-async function loadMemberships(db: Kysely<DB>, userId: string) {
-  const rows = await db
-    .selectFrom('memberships as m')
-    .innerJoin('organisations as o', 'o.id', 'm.tenant_id')
-    .select(['m.tenant_id', 'm.role', 'o.slug', 'o.name', 'o.require_two_factor'])
-    .where('m.user_id', '=', userId)
-    .where('o.archived_at', 'is', null)
-    .orderBy('o.name')
-    .execute();
-  const memberships: Membership[] = rows.map((r) => ({
+/**
+ * Builds the request's view of who is calling, from their user row and memberships (read with
+ * the session or token in one statement). Null when the account is gone or disabled.
+ */
+export function authContextFrom(
+  user: SignedInUser | null,
+  tenantId: string | null,
+  session: LoadedSession | null,
+  token: AuthContext['token'],
+): AuthContext | null {
+  if (!user || user.disabled_at) return null;
+  const memberships: Membership[] = user.memberships.map((r) => ({
     tenantId: r.tenant_id,
     slug: r.slug,
     name: r.name,
     role: r.role,
   }));
-  // Read with the memberships so the current organisation needs no query of its own.
-  const requireTwoFactor = new Map(rows.map((r) => [r.tenant_id, r.require_two_factor]));
-  return { memberships, requireTwoFactor };
-}
-
-/** Builds the request's view of who is calling, from a session or a token. */
-export async function buildAuthContext(
-  db: Kysely<DB>,
-  userId: string,
-  tenantId: string | null,
-  session: LoadedSession | null,
-  token: AuthContext['token'],
-): Promise<AuthContext | null> {
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'email', 'display_name', 'totp_enabled_at', 'disabled_at'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  if (!user || user.disabled_at) return null;
-  const { memberships, requireTwoFactor } = await loadMemberships(db, userId);
   const current =
-    memberships.find((m) => m.tenantId === tenantId) ?? (token ? undefined : memberships[0]);
-  let organisation: AuthContext['organisation'] = null;
-  if (current) {
-    organisation = {
-      id: current.tenantId,
-      slug: current.slug,
-      name: current.name,
-      requireTwoFactor: requireTwoFactor.get(current.tenantId) ?? false,
-    };
-  }
+    user.memberships.find((m) => m.tenant_id === tenantId) ??
+    (token ? undefined : user.memberships[0]);
+  const organisation: AuthContext['organisation'] = current
+    ? {
+        id: current.tenant_id,
+        slug: current.slug,
+        name: current.name,
+        requireTwoFactor: current.require_two_factor,
+      }
+    : null;
   return {
     user: {
       id: user.id,
@@ -114,6 +101,9 @@ function isApi(request: FastifyRequest) {
   return request.url.startsWith('/api/v1/') || request.url === '/api/v1';
 }
 
+/** Whether each request's person has a Waymark password (for the two-step rule), by request. */
+const hasPassword = new WeakMap<FastifyRequest, boolean>();
+
 async function authenticateBearer(request: FastifyRequest): Promise<AuthContext | null> {
   const header = request.headers.authorization;
   if (!header) return null;
@@ -123,10 +113,27 @@ async function authenticateBearer(request: FastifyRequest): Promise<AuthContext 
       'The Authorization header must be "Bearer" followed by an API token.',
     );
   const { db } = request.server.deps.database;
+  // The token, its owner and their memberships in one statement.
   const token = await db
-    .selectFrom('api_tokens')
-    .select(['id', 'tenant_id', 'user_id', 'scopes', 'expires_at', 'revoked_at', 'last_used_at'])
-    .where('token_hash', '=', hashToken(match[1]))
+    .selectFrom('api_tokens as t')
+    .leftJoin('users as u', 'u.id', 't.user_id')
+    .select([
+      't.id',
+      't.tenant_id',
+      't.user_id',
+      't.scopes',
+      't.expires_at',
+      't.revoked_at',
+      't.last_used_at',
+      'u.id as u_id',
+      'u.email',
+      'u.display_name',
+      'u.totp_enabled_at',
+      'u.disabled_at',
+      sql<boolean>`u.password_hash is not null`.as('has_password'),
+      membershipsOfUser().as('memberships'),
+    ])
+    .where('t.token_hash', '=', hashToken(match[1]))
     .executeTakeFirst();
   const now = Date.now();
   if (!token || token.revoked_at || (token.expires_at && token.expires_at.getTime() <= now)) {
@@ -139,7 +146,19 @@ async function authenticateBearer(request: FastifyRequest): Promise<AuthContext 
       .where('id', '=', token.id)
       .execute();
   }
-  const auth = await buildAuthContext(db, token.user_id, token.tenant_id, null, {
+  const user: SignedInUser | null =
+    token.u_id && token.email !== null && token.display_name !== null
+      ? {
+          id: token.u_id,
+          email: token.email,
+          display_name: token.display_name,
+          totp_enabled_at: token.totp_enabled_at,
+          disabled_at: token.disabled_at,
+          has_password: token.has_password,
+          memberships: parsedMemberships(token.memberships),
+        }
+      : null;
+  const auth = authContextFrom(user, token.tenant_id, null, {
     id: token.id,
     scopes: token.scopes,
   });
@@ -186,16 +205,11 @@ export function allowedBeforeTwoFactor(path: string): boolean {
  * affected. People with no Waymark password sign in through their organisation's single sign-on,
  * whose own sign-in service asks for the second step.
  */
-async function mustSetUpTwoFactor(db: Kysely<DB>, auth: AuthContext): Promise<boolean> {
+function mustSetUpTwoFactor(request: FastifyRequest, auth: AuthContext): boolean {
   if (!auth.session || !auth.organisation?.requireTwoFactor || auth.user.twoFactorEnabled) {
     return false;
   }
-  const user = await db
-    .selectFrom('users')
-    .select('password_hash')
-    .where('id', '=', auth.user.id)
-    .executeTakeFirst();
-  return Boolean(user?.password_hash);
+  return hasPassword.get(request) ?? false;
 }
 
 /**
@@ -217,16 +231,18 @@ export const authPlugin = fp(async (app) => {
   app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access;
     if (!access) return; // not-found handler and static assets
-    const { db } = app.deps.database;
     if (isApi(request)) {
       request.auth = await authenticateBearer(request);
     } else {
       const token = request.cookies[SESSION_COOKIE];
-      const session = token ? await app.deps.sessions.load(token) : null;
+      // The session, its person and their memberships: one statement.
+      const loaded = token ? await app.deps.sessions.loadWithUser(token) : null;
+      const session = loaded?.session ?? null;
       if (session?.twoFactorPending) request.pendingSession = session;
       else if (session) {
-        request.auth = await buildAuthContext(db, session.userId, session.tenantId, session, null);
+        request.auth = authContextFrom(loaded?.user ?? null, session.tenantId, session, null);
         if (!request.auth) await app.deps.sessions.destroy(session.id);
+        else hasPassword.set(request, loaded?.user?.has_password ?? false);
       }
       if (token && !session) reply.clearCookie(SESSION_COOKIE, { path: '/' });
     }
@@ -235,7 +251,7 @@ export const authPlugin = fp(async (app) => {
     if (
       request.auth &&
       !allowedBeforeTwoFactor(request.url.split('?')[0] ?? '/') &&
-      (await mustSetUpTwoFactor(db, request.auth))
+      mustSetUpTwoFactor(request, request.auth)
     ) {
       // The set-up page explains why they were sent there.
       return reply.redirect('/account/two-factor', 303);

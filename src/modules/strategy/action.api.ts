@@ -8,7 +8,12 @@ import { problemResponses } from '../../kernel/http/openapi.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../kernel/http/pagination.js';
 import { fieldErrors } from '../../kernel/http/validation.js';
 import { actionListFields, dueRangeRule, effectiveAsAt, toActionQuery } from './action.filters.js';
-import { actionDetail, queryActions, supportersFor, type ActionDetail } from './action.queries.js';
+import {
+  actionDetail,
+  queryActions,
+  strategyForList,
+  type ActionDetail,
+} from './action.queries.js';
 import { createAction, findAction, updateAction } from './action.service.js';
 import {
   actionJson,
@@ -17,9 +22,8 @@ import {
   leadForForm,
   type DisplayContext,
 } from './action.view-model.js';
-import { loadGlossary, loadPriorities, loadStatusLabels } from './display.js';
+import { loadStatusLabels } from './display.js';
 import { actionInput } from './strategy.schemas.js';
-import { findStrategy } from './strategy.service.js';
 import { STATUSES } from './strategy.tables.js';
 
 /**
@@ -109,6 +113,7 @@ const actionSchema = z.object({
   title: z.string(),
   description: nullableText,
   area: areaSchema,
+  objectiveId: z.string().nullable().describe('The objective of its area it serves, if any.'),
   priority: priorityShape,
   timescale: timescaleSchema.extend({ startPrecision: nullableText }),
   lead: z.object({
@@ -218,12 +223,16 @@ export const actionApiRoutes: FastifyPluginAsync = async (app) => {
       const limit = q.limit ?? DEFAULT_PAGE_SIZE;
       const page = q.page ?? 1;
       const asAt = effectiveAsAt(q);
-      const { result, supporters, display } = await withTenant(
+      // Two statements: the strategy with its display settings and glossary, then the page
+      // with its total and supporters.
+      const { result, display } = await withTenant(
         db,
         ctx.tenantId,
         ctx.actor.userId,
         async (trx) => {
-          await findStrategy(trx, ctx.tenantId, request.params.id);
+          const view = await strategyForList(trx, ctx.tenantId, request.params.id, {
+            filterChoices: false,
+          });
           const result = await queryActions(
             trx,
             toActionQuery(
@@ -231,24 +240,20 @@ export const actionApiRoutes: FastifyPluginAsync = async (app) => {
               { tenantId: ctx.tenantId, strategyId: request.params.id },
               { limit, page },
             ),
-          );
-          const supporters = await supportersFor(
-            trx,
-            ctx.tenantId,
-            result.rows.map((r) => r.id),
+            { supporters: true },
           );
           const display: DisplayContext = {
-            labels: await loadStatusLabels(trx, ctx.tenantId),
-            priorities: await loadPriorities(trx, ctx.tenantId),
-            glossary: await loadGlossary(trx, ctx.tenantId, request.params.id),
+            labels: view.labels,
+            priorities: view.priorities,
+            glossary: view.glossary,
             asAt,
           };
-          return { result, supporters, display };
+          return { result, display };
         },
       );
       const last = Math.max(1, Math.ceil(result.total / limit));
       return {
-        data: result.rows.map((r) => actionListJson(r, supporters.get(r.id) ?? [], display)),
+        data: result.rows.map((r) => actionListJson(r, r.supporters ?? [], display)),
         links: {
           self: pageUrl(request.url, page, limit),
           first: pageUrl(request.url, 1, limit),

@@ -1,6 +1,8 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { DB } from '../../kernel/db/schema.js';
+import { NotFoundError } from '../../kernel/http/errors.js';
 import type { Tx } from '../../kernel/db/tenancy.js';
+import { glossaryFrom, prioritiesFrom, statusLabelsFrom } from './display.js';
 import { CLOSED_STATUSES } from './status.js';
 import type { Action, Status } from './strategy.tables.js';
 
@@ -84,12 +86,18 @@ function conditions(eb: ActionsEb, q: ActionQuery): Expression<SqlBool>[] {
 const PRIORITY_ORDER = sql<number>`case a.priority when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end`;
 const STATUS_ORDER = sql<number>`case a.status when 'off_track' then 1 when 'at_risk' then 2 when 'not_started' then 3 when 'on_track' then 4 when 'deferred' then 5 when 'complete' then 6 else 7 end`;
 
-/** One page of a strategy's action plan, filtered and sorted, with the total for pagination. */
-export async function queryActions(trx: Tx, q: ActionQuery) {
+/**
+ * One page of a strategy's action plan, filtered and sorted, with the total for pagination. The
+ * total comes with the page (a window count), so a page costs one statement; only a page past
+ * the end, which has no rows to carry it, counts apart. `supporters` adds each row's "(with)"
+ * names in the order written (as supportersFor gives them), again in the same statement.
+ */
+export async function queryActions(
+  trx: Tx,
+  q: ActionQuery,
+  options: { supporters?: boolean } = {},
+) {
   const base = trx.selectFrom('actions as a').where((eb) => eb.and(conditions(eb, q)));
-  const total = await base
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
   let rows = base
     .leftJoin('strategy_areas as ar', (j) =>
       j.onRef('ar.id', '=', 'a.area_id').onRef('ar.tenant_id', '=', 'a.tenant_id'),
@@ -130,6 +138,13 @@ export async function queryActions(trx: Tx, q: ActionQuery) {
       'ar.title as area_title',
       'p.short_name as lead_post_name',
       'p.title as lead_post_title',
+      sql<number>`(count(*) over ())::int`.as('total_matching'),
+      (options.supporters
+        ? sql<
+            string[] | null
+          >`array(select s.text from action_supporters s where s.tenant_id = a.tenant_id and s.action_id = a.id order by s.position)`
+        : sql<string[] | null>`null::text[]`
+      ).as('supporters'),
     ]);
   const dir = q.direction;
   switch (q.sort) {
@@ -163,7 +178,13 @@ export async function queryActions(trx: Tx, q: ActionQuery) {
   }
   // The reference is always the last tie-breaker, so pages are stable.
   rows = rows.orderBy('a.ref_sort', q.sort === 'ref' ? dir : 'asc').orderBy('a.id');
-  return { total: total.n, rows: await rows.limit(q.limit).offset(q.offset).execute() };
+  const page = await rows.limit(q.limit).offset(q.offset).execute();
+  const total = page[0]
+    ? page[0].total_matching
+    : q.offset > 0
+      ? (await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n
+      : 0;
+  return { total, rows: page };
 }
 
 export type ActionRow = Awaited<ReturnType<typeof queryActions>>['rows'][number];
@@ -189,6 +210,98 @@ export async function supportersFor(
     .execute();
   for (const r of rows) out.set(r.action_id, [...(out.get(r.action_id) ?? []), r.text]);
   return out;
+}
+
+/**
+ * A strategy with what its action list displays beside the rows, in one statement: the
+ * organisation's status words and priority scale (stored settings), the glossary terms that
+ * apply, and for the plan page its areas and the posts that own its actions (the filters'
+ * choices). A strategy that is not there (or not this organisation's) is a 404, as from findStrategy.
+ */
+export async function strategyForList(
+  trx: Tx,
+  tenantId: string,
+  strategyId: string,
+  include: { filterChoices: boolean },
+) {
+  const row = /^[0-9a-f-]{36}$/i.test(strategyId)
+    ? await trx
+        .selectFrom('strategies as st')
+        .selectAll('st')
+        .select([
+          sql`(select ss.status_labels from strategy_settings ss where ss.tenant_id = st.tenant_id)`.as(
+            'settings_status_labels',
+          ),
+          sql`(select ss.priorities from strategy_settings ss where ss.tenant_id = st.tenant_id)`.as(
+            'settings_priorities',
+          ),
+          sql<GlossaryRow[]>`coalesce((select json_agg(json_build_object('code', g.code,
+            'expansion', g.expansion, 'strategy_id', g.strategy_id)) from glossary_terms g
+            where g.tenant_id = st.tenant_id and (g.strategy_id is null or g.strategy_id = st.id)),
+            '[]'::json)`.as('glossary_rows'),
+          (include.filterChoices
+            ? sql<AreaChoice[]>`coalesce((select json_agg(json_build_object('id', ar.id,
+                'number', ar.number, 'title', ar.title, 'position', ar.position) order by ar.position)
+                from strategy_areas ar where ar.tenant_id = st.tenant_id and ar.strategy_id = st.id),
+                '[]'::json)`
+            : sql<AreaChoice[]>`'[]'::json`
+          ).as('area_rows'),
+          (include.filterChoices
+            ? sql<PostChoice[]>`coalesce((select json_agg(json_build_object('id', p.id,
+                'short_name', p.short_name, 'title', p.title) order by lower(p.short_name))
+                from posts p where p.tenant_id = st.tenant_id and (
+                  exists (select 1 from actions a where a.tenant_id = st.tenant_id
+                    and a.strategy_id = st.id and a.lead_post_id = p.id)
+                  or exists (select 1 from action_supporters s join actions a
+                    on a.id = s.action_id and a.tenant_id = s.tenant_id
+                    where s.tenant_id = st.tenant_id and a.strategy_id = st.id
+                    and s.post_id = p.id))), '[]'::json)`
+            : sql<PostChoice[]>`'[]'::json`
+          ).as('post_rows'),
+        ])
+        .where('st.tenant_id', '=', tenantId)
+        .where('st.id', '=', strategyId)
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw new NotFoundError('There is no such strategy.');
+  const {
+    settings_status_labels,
+    settings_priorities,
+    glossary_rows,
+    area_rows,
+    post_rows,
+    ...strategy
+  } = row;
+  return {
+    strategy,
+    labels: statusLabelsFrom(settings_status_labels),
+    priorities: prioritiesFrom(settings_priorities),
+    glossary: glossaryFrom(jsonRows(glossary_rows)),
+    areas: jsonRows(area_rows),
+    posts: jsonRows(post_rows),
+  };
+}
+
+interface GlossaryRow {
+  code: string;
+  expansion: string;
+  strategy_id: string | null;
+}
+interface AreaChoice {
+  id: string;
+  number: string | null;
+  title: string;
+  position: number;
+}
+interface PostChoice {
+  id: string;
+  short_name: string;
+  title: string;
+}
+
+/** JSON columns come back parsed from node-postgres and PGlite; a string is parsed here. */
+function jsonRows<T>(value: T[] | string): T[] {
+  return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
 }
 
 /** A strategy's areas in their order, for selects and labels. */

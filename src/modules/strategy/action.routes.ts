@@ -21,9 +21,8 @@ import {
   areasOf,
   auditEventsFor,
   lineageOf,
-  postsInStrategy,
   queryActions,
-  supportersFor,
+  strategyForList,
   type ActionDetail,
 } from './action.queries.js';
 import { archiveAction, createAction, findAction, updateAction } from './action.service.js';
@@ -112,27 +111,29 @@ export const actionRoutes: FastifyPluginAsync = async (app) => {
     const { query, errors } = readListQuery(request.query);
     const basePath = `/strategies/${strategyId}/actions`;
     const asAt = effectiveAsAt(query);
+    // Two statements: the strategy with everything shown beside the rows (settings, glossary,
+    // the filters' areas and posts), then the page with its total and supporters.
     const data = await withTenant(db, ctx.tenantId, ctx.actor.userId, async (trx) => {
-      const strategy = await findStrategy(trx, ctx.tenantId, strategyId);
-      const display = await displayContext(trx, ctx.tenantId, strategyId, asAt);
-      const areas = await areasOf(trx, ctx.tenantId, strategyId);
-      const posts = await postsInStrategy(trx, ctx.tenantId, strategyId);
+      const view = await strategyForList(trx, ctx.tenantId, strategyId, { filterChoices: true });
+      const { strategy, areas, posts } = view;
+      const display: DisplayContext = {
+        labels: view.labels,
+        priorities: view.priorities,
+        glossary: view.glossary,
+        asAt,
+      };
       const scope = { tenantId: ctx.tenantId, strategyId };
-      let result = await queryActions(trx, toActionQuery(query, scope, { limit: PAGE_SIZE }));
+      const pageQuery = () => toActionQuery(query, scope, { limit: PAGE_SIZE });
+      let result = await queryActions(trx, pageQuery(), { supporters: true });
       // A page past the end (the plan shrank since the link was made) shows the last page.
       const lastPage = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
       if ((query.page ?? 1) > lastPage) {
         query.page = lastPage;
-        result = await queryActions(trx, toActionQuery(query, scope, { limit: PAGE_SIZE }));
+        result = await queryActions(trx, pageQuery(), { supporters: true });
       }
-      const supporters = await supportersFor(
-        trx,
-        ctx.tenantId,
-        result.rows.map((r) => r.id),
-      );
-      return { strategy, display, areas, posts, result, supporters };
+      return { strategy, display, areas, posts, result };
     });
-    const { strategy, display, areas, posts, result, supporters } = data;
+    const { strategy, display, areas, posts, result } = data;
     const words = filterWords(
       query,
       { areas, posts, labels: display.labels, priorities: display.priorities },
@@ -147,7 +148,7 @@ export const actionRoutes: FastifyPluginAsync = async (app) => {
         errors: errors.length ? errors.map(dateErrorField) : undefined,
         strategy,
         labels: display.labels,
-        rows: result.rows.map((r) => planRow(r, supporters.get(r.id) ?? [], display)),
+        rows: result.rows.map((r) => planRow(r, r.supporters ?? [], display)),
         total: result.total,
         showing:
           result.total > PAGE_SIZE
@@ -216,9 +217,16 @@ export const actionRoutes: FastifyPluginAsync = async (app) => {
     const view = await withTenant(db, ctx.tenantId, ctx.actor.userId, async (trx) => {
       const strategy = await findStrategy(trx, ctx.tenantId, target.strategyId);
       const areas = await areasOf(trx, ctx.tenantId, target.strategyId);
+      const objectives = await trx
+        .selectFrom('objectives')
+        .select(['id', 'area_id', 'ref', 'title'])
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('strategy_id', '=', target.strategyId)
+        .orderBy('position')
+        .execute();
       const labels = await loadStatusLabels(trx, ctx.tenantId);
       const priorities = await loadPriorities(trx, ctx.tenantId);
-      return { strategy, areas, labels, priorities };
+      return { strategy, areas, objectives, labels, priorities };
     });
     const action = target.detail?.action;
     const values = data.values as Record<string, string | undefined>;
@@ -239,6 +247,21 @@ export const actionRoutes: FastifyPluginAsync = async (app) => {
             selected: values.areaId === a.id,
           })),
         ],
+        // Objectives are listed under their area's name, so the choice reads in context.
+        objectiveItems: view.objectives.length
+          ? [
+              { value: '', text: 'No objective' },
+              ...view.areas.flatMap((a) =>
+                view.objectives
+                  .filter((o) => o.area_id === a.id)
+                  .map((o) => ({
+                    value: o.id,
+                    text: `${areaLabel(a)}: ${o.ref ? `${o.ref} ` : ''}${o.title}`,
+                    selected: values.objectiveId === o.id,
+                  })),
+              ),
+            ]
+          : null,
         statusItems: STATUSES.map((s) => ({
           value: s,
           text: view.labels[s].label,

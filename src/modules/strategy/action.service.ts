@@ -29,6 +29,7 @@ export function deriveActionFields(input: ActionInput, documentDate: string) {
     title: input.title,
     description: input.description ?? null,
     area_id: input.areaId ?? null,
+    objective_id: input.objectiveId ?? null,
     priority: parsePriority(input.priority),
     priority_text: input.priority ?? null,
     timescale_text: input.timescale ?? null,
@@ -181,6 +182,37 @@ async function assertAreaInStrategy(
   }
 }
 
+/**
+ * An action's objective must be one of its strategy's objectives, in the action's area; an action
+ * given an objective but no area takes the objective's area.
+ */
+async function withObjectiveArea(
+  trx: Tx,
+  tenantId: string,
+  strategyId: string,
+  input: ActionInput,
+): Promise<ActionInput> {
+  if (!input.objectiveId) return input;
+  const objective = await trx
+    .selectFrom('objectives')
+    .select(['id', 'area_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('strategy_id', '=', strategyId)
+    .where('id', '=', input.objectiveId)
+    .executeTakeFirst();
+  if (!objective) {
+    throw new ValidationError([
+      { field: 'objectiveId', message: 'Select one of this strategy’s objectives, or none' },
+    ]);
+  }
+  if (input.areaId && input.areaId !== objective.area_id) {
+    throw new ValidationError([
+      { field: 'objectiveId', message: 'Select an objective of the action’s area, or none' },
+    ]);
+  }
+  return { ...input, areaId: objective.area_id };
+}
+
 export async function findAction(trx: Tx, tenantId: string, id: string): Promise<Action> {
   const action = /^[0-9a-f-]{36}$/i.test(id)
     ? await trx
@@ -198,12 +230,13 @@ export async function createActionInTx(
   trx: Tx,
   ctx: TenantContext,
   strategyId: string,
-  input: ActionInput,
+  given: ActionInput,
   extra: { source?: Record<string, unknown>; extraFields?: Record<string, unknown> } = {},
 ): Promise<Action> {
   const strategy = await findStrategy(trx, ctx.tenantId, strategyId);
-  await assertRefFree(trx, ctx.tenantId, strategyId, input.ref);
-  await assertAreaInStrategy(trx, ctx.tenantId, strategyId, input.areaId);
+  await assertRefFree(trx, ctx.tenantId, strategyId, given.ref);
+  await assertAreaInStrategy(trx, ctx.tenantId, strategyId, given.areaId);
+  const input = await withObjectiveArea(trx, ctx.tenantId, strategyId, given);
   const id = newId();
   const documentDate =
     strategy.document_date ?? strategy.period_start ?? new Date().toISOString().slice(0, 10);
@@ -266,7 +299,7 @@ export async function updateActionInTx(
   trx: Tx,
   ctx: TenantContext,
   id: string,
-  input: ActionInput,
+  given: ActionInput,
   options: {
     replaceForecast?: boolean;
     source?: Record<string, unknown>;
@@ -276,8 +309,9 @@ export async function updateActionInTx(
   const before = await findAction(trx, ctx.tenantId, id);
   if (before.archived_at) throw new ConflictError('This action is archived and cannot be changed.');
   const strategy = await findStrategy(trx, ctx.tenantId, before.strategy_id);
-  await assertRefFree(trx, ctx.tenantId, before.strategy_id, input.ref, id);
-  await assertAreaInStrategy(trx, ctx.tenantId, before.strategy_id, input.areaId);
+  await assertRefFree(trx, ctx.tenantId, before.strategy_id, given.ref, id);
+  await assertAreaInStrategy(trx, ctx.tenantId, before.strategy_id, given.areaId);
+  const input = await withObjectiveArea(trx, ctx.tenantId, before.strategy_id, given);
   const documentDate =
     strategy.document_date ?? strategy.period_start ?? new Date().toISOString().slice(0, 10);
   const owners = await resolveOwners(trx, ctx, input);

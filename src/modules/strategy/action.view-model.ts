@@ -696,6 +696,7 @@ export function formValues(detail: ActionDetail): Record<string, string> {
     title: action.title,
     description: action.description ?? '',
     areaId: action.area_id ?? '',
+    objectiveId: action.objective_id ?? '',
     priority: action.priority_text ?? '',
     timescale: action.timescale_text ?? '',
     lead: leadForForm(action.lead_text),
@@ -720,6 +721,7 @@ export function inputFromAction(detail: ActionDetail): Record<string, unknown> {
     title: action.title,
     description: value(action.description),
     areaId: value(action.area_id),
+    objectiveId: value(action.objective_id),
     priority: value(action.priority_text),
     timescale: value(action.timescale_text),
     lead: value(action.lead_text),
@@ -745,6 +747,7 @@ export function actionJson(detail: ActionDetail, labels: StatusLabels) {
     title: action.title,
     description: action.description,
     area: area ? { id: area.id, number: area.number, title: area.title } : null,
+    objectiveId: action.objective_id,
     priority: { asWritten: action.priority_text, level: action.priority },
     timescale: {
       asWritten: action.timescale_text,

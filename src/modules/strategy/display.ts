@@ -76,7 +76,12 @@ export function statusLabelsFrom(stored: unknown): StatusLabels {
 
 export async function loadPriorities(trx: Tx, tenantId: string): Promise<PriorityLevel[]> {
   const row = await settingsRow(trx, tenantId);
-  const levels = (row?.priorities as { levels?: PriorityLevel[] } | undefined)?.levels;
+  return prioritiesFrom(row?.priorities);
+}
+
+/** The organisation's priority scale from its stored settings (priorities), or the default. */
+export function prioritiesFrom(stored: unknown): PriorityLevel[] {
+  const levels = (stored as { levels?: PriorityLevel[] } | null | undefined)?.levels;
   return levels?.length ? levels : DEFAULT_PRIORITIES;
 }
 
@@ -98,9 +103,15 @@ export async function loadGlossary(
   q = strategyId
     ? q.where((eb) => eb.or([eb('strategy_id', 'is', null), eb('strategy_id', '=', strategyId)]))
     : q.where('strategy_id', 'is', null);
-  const rows = await q.execute();
+  return glossaryFrom(await q.execute());
+}
+
+/** Glossary rows (organisation-wide and one strategy's) as terms, the strategy's winning a clash. */
+export function glossaryFrom(
+  rows: readonly { code: string; expansion: string; strategy_id: string | null }[],
+): GlossaryTerm[] {
   const byCode = new Map<string, GlossaryTerm>();
-  for (const r of rows.sort((a, b) => (a.strategy_id ? 1 : 0) - (b.strategy_id ? 1 : 0)))
+  for (const r of [...rows].sort((a, b) => (a.strategy_id ? 1 : 0) - (b.strategy_id ? 1 : 0)))
     byCode.set(r.code, { code: r.code, expansion: r.expansion });
   return [...byCode.values()];
 }

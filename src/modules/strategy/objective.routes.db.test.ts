@@ -198,3 +198,53 @@ describe('objectives in the API', () => {
     expect(await objectivesOf(org.id, strategy.id)).toHaveLength(0);
   });
 });
+
+describe('an action’s objective', () => {
+  it('is chosen on the action form, sets the action’s area, and must belong to that area', async () => {
+    const { strategy, area } = await strategyWithArea(org);
+    const ctx = await org.ctx('editor');
+    const other = await addArea(
+      t.database.db,
+      ctx,
+      strategy.id,
+      areaInput.parse({ number: '4', title: 'Service delivery' }),
+    );
+    const editor = await org.as('editor');
+    await editor.post(`/strategies/${strategy.id}/areas/${area.id}/objectives/new`, {
+      ref: '3.1',
+      title: 'Decide investment by business case',
+    });
+    const [objective] = await objectivesOf(org.id, strategy.id);
+    if (!objective) throw new Error('no objective');
+
+    const form = await editor.get(`/strategies/${strategy.id}/actions/new`);
+    expect(form.body).toContain('3 Governance for ICT: 3.1 Decide investment by business case');
+
+    const wrongArea = await editor.post(`/strategies/${strategy.id}/actions/new`, {
+      ref: '4.1',
+      title: 'Write the business case template',
+      areaId: other.id,
+      objectiveId: objective.id,
+    });
+    expect(wrongArea.statusCode).toBe(400);
+    expect(errorSummary(wrongArea.body)).toEqual([
+      'objectiveId: Select an objective of the action’s area, or none',
+    ]);
+
+    const created = await editor.post(`/strategies/${strategy.id}/actions/new`, {
+      ref: '3.2',
+      title: 'Write the business case template',
+      objectiveId: objective.id,
+    });
+    expect(created.statusCode).toBe(303);
+    const action = await withTenant(t.database.db, org.id, null, (trx) =>
+      trx
+        .selectFrom('actions')
+        .select(['objective_id', 'area_id'])
+        .where('strategy_id', '=', strategy.id)
+        .where('ref', '=', '3.2')
+        .executeTakeFirstOrThrow(),
+    );
+    expect(action).toEqual({ objective_id: objective.id, area_id: area.id });
+  });
+});

@@ -13,8 +13,8 @@ import {
 } from '../../kernel/http/errors.js';
 import { parseInput } from '../../kernel/http/validation.js';
 import type { Kysely } from 'kysely';
-import { findAction } from './action.service.js';
-import { abbreviate, loadGlossary, loadStatusLabels } from './display.js';
+import { strategyForList } from './action.queries.js';
+import { abbreviate, loadStatusLabels } from './display.js';
 import {
   attachmentDisposition,
   checkEvidenceFile,
@@ -29,13 +29,12 @@ import {
 import { progressApiRoutes } from './progress.api.js';
 import {
   linkCorrections,
-  listOwnedActions,
   listUpdates,
-  mayRecordProgress,
+  loadActionForProgress,
+  mayRecordGiven,
   myActions,
-  nextNeedingUpdate,
-  orderMyActions,
   recordProgressInTx,
+  whatsNextFor,
 } from './progress.service.js';
 import {
   correctionItems,
@@ -51,7 +50,6 @@ import {
 import { settingsRoutes } from './settings.routes.js';
 import { todayInLondon } from './status.js';
 import { progressInput } from './strategy.schemas.js';
-import { findStrategy } from './strategy.service.js';
 import { describeTimescale, parseTimescale } from './timescale.js';
 
 const MY_ACTIONS_PAGE = 'strategy/views/progress/my-actions.njk';
@@ -61,46 +59,32 @@ const NOT_YOURS = 'You can record progress only on actions owned by a post you h
 /** The file a progress form carried, kept beside the request (never taken from the body). */
 const uploads = new WeakMap<FastifyRequest, UploadedFile>();
 
-async function assertMayRecord(trx: Tx, ctx: TenantContext, actionId: string) {
-  const action = await findAction(trx, ctx.tenantId, actionId);
-  if (!(await mayRecordProgress(trx, ctx, action))) throw new ForbiddenError(NOT_YOURS);
-  if (action.archived_at) {
+/** The action with what the checks need (one statement), refused unless they may record on it. */
+async function assertMayRecord(trx: Tx, ctx: TenantContext, actionId: string, asAt: string) {
+  const loaded = await loadActionForProgress(trx, ctx, actionId, asAt);
+  if (!mayRecordGiven(ctx, loaded.action, loaded.heldPostIds)) throw new ForbiddenError(NOT_YOURS);
+  if (loaded.action.archived_at) {
     throw new ConflictError('This action is archived: progress can no longer be recorded on it.');
   }
-  return action;
-}
-
-/** Where the person goes after this action: the next one of theirs that needs an update. */
-async function whatsNext(trx: Tx, ctx: TenantContext, actionId: string, asAt: string) {
-  const userId = ctx.actor.userId;
-  if (!userId) return { mine: false, next: null, othersNeeding: 0 };
-  const { rows } = await listOwnedActions(trx, ctx.tenantId, userId, asAt);
-  const { open, finished } = orderMyActions(rows, asAt);
-  const mine = [...open, ...finished].some((a) => a.id === actionId);
-  const next = nextNeedingUpdate(open, actionId);
-  const othersNeeding = open.filter((a) => a.id !== actionId && a.need.needsUpdate).length;
-  return { mine, next, othersNeeding };
+  return loaded;
 }
 
 /** Everything the record-progress page shows about the action, for the person asking. */
 async function recordPageData(db: Kysely<DB>, ctx: TenantContext, actionId: string) {
   const asAt = todayInLondon();
   return withTenant(db, ctx.tenantId, ctx.actor.userId, async (trx) => {
-    const action = await assertMayRecord(trx, ctx, actionId);
-    const strategy = await findStrategy(trx, ctx.tenantId, action.strategy_id);
-    // One after another: a transaction runs its statements on one connection anyway.
-    const labels = await loadStatusLabels(trx, ctx.tenantId);
-    const glossary = await loadGlossary(trx, ctx.tenantId, strategy.id);
+    const loaded = await assertMayRecord(trx, ctx, actionId, asAt);
+    const { action } = loaded;
+    // The strategy with the status words and glossary: one statement.
+    const { strategy, labels, glossary } = await strategyForList(
+      trx,
+      ctx.tenantId,
+      action.strategy_id,
+      { filterChoices: false },
+    );
     const rawUpdates = await listUpdates(trx, ctx.tenantId, action.lineage_id);
-    const leadPost = action.lead_post_id
-      ? await trx
-          .selectFrom('posts')
-          .select(['short_name', 'title'])
-          .where('tenant_id', '=', ctx.tenantId)
-          .where('id', '=', action.lead_post_id)
-          .executeTakeFirst()
-      : undefined;
-    const route = await whatsNext(trx, ctx, action.id, asAt);
+    const { leadPost } = loaded;
+    const route = await whatsNextFor(trx, ctx, loaded, asAt);
     const updates = linkCorrections(rawUpdates);
     const evidence = await evidenceMeta(
       trx,
@@ -244,8 +228,10 @@ export const progressRoutes: FastifyPluginAsync = async (app) => {
         let outcome;
         try {
           outcome = await withTenant(db, ctx.tenantId, ctx.actor.userId, async (trx) => {
-            const action = await assertMayRecord(trx, ctx, request.params.id);
-            const route = await whatsNext(trx, ctx, action.id, asAt);
+            // Read before writing, so "what's next" sees the plan as it was before this update.
+            const loaded = await assertMayRecord(trx, ctx, request.params.id, asAt);
+            const { action } = loaded;
+            const route = await whatsNextFor(trx, ctx, loaded, asAt);
             const evidenceFileId =
               file?.ok && upload
                 ? await storeEvidenceInTx(trx, ctx, {
@@ -254,7 +240,10 @@ export const progressRoutes: FastifyPluginAsync = async (app) => {
                     data: upload.data,
                   })
                 : null;
-            await recordProgressInTx(trx, ctx, action.id, parsed.data, { evidenceFileId });
+            await recordProgressInTx(trx, ctx, action.id, parsed.data, {
+              evidenceFileId,
+              checked: action,
+            });
             return { action, ...route };
           });
         } catch (error) {

@@ -1,13 +1,25 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { recordAudit } from '../../kernel/audit/audit.js';
 import type { TenantContext } from '../../kernel/auth/plugin.js';
 import { newId } from '../../kernel/db/ids.js';
 import type { DB } from '../../kernel/db/schema.js';
 import { withTenant, type Tx } from '../../kernel/db/tenancy.js';
-import { ConflictError, ForbiddenError, ValidationError } from '../../kernel/http/errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../kernel/http/errors.js';
 import { findAction } from './action.service.js';
 import { postsHeldBy } from './posts.service.js';
-import { CLOSED_STATUSES, daysSince, isOverdue, isStale, todayInLondon } from './status.js';
+import {
+  CLOSED_STATUSES,
+  daysSince,
+  isOverdue,
+  isStale,
+  STALE_AFTER_DAYS,
+  todayInLondon,
+} from './status.js';
 import type { ProgressInput } from './strategy.schemas.js';
 import type { Action, ProgressUpdate, Status } from './strategy.tables.js';
 
@@ -22,7 +34,90 @@ export async function mayRecordProgress(
   if (action.lead_user_id === ctx.actor.userId) return true;
   if (!action.lead_post_id) return false;
   const held = await postsHeldBy(trx, ctx.tenantId, ctx.actor.userId, todayInLondon());
-  return held.includes(action.lead_post_id);
+  return mayRecordGiven(ctx, action, held);
+}
+
+/** The same rule, given the posts the person holds today. */
+export function mayRecordGiven(
+  ctx: TenantContext,
+  action: Pick<Action, 'lead_user_id' | 'lead_post_id'>,
+  heldPostIds: readonly string[],
+): boolean {
+  if (ctx.role === 'admin' || ctx.role === 'editor') return true;
+  if (ctx.role !== 'contributor' || !ctx.actor.userId) return false;
+  if (action.lead_user_id === ctx.actor.userId) return true;
+  return Boolean(action.lead_post_id && heldPostIds.includes(action.lead_post_id));
+}
+
+/** An action about to receive progress, with what the checks and "what's next" need beside it. */
+export interface ActionForProgress {
+  action: Action;
+  strategyTitle: string;
+  /** Its strategy is superseded or archived (its actions are no longer anyone's to deliver). */
+  strategyRetired: boolean;
+  /** The posts the person recording holds at the date. */
+  heldPostIds: string[];
+  /** The post that leads the action, if it names one. */
+  leadPost: { short_name: string; title: string } | null;
+}
+
+/**
+ * Reads the action, its lead post, its strategy's title and status, and the posts the person
+ * holds, in one statement: recording progress needs them all, and each round trip costs more
+ * than the query.
+ */
+export async function loadActionForProgress(
+  trx: Tx,
+  ctx: TenantContext,
+  actionId: string,
+  asAt: string,
+): Promise<ActionForProgress> {
+  const userId = ctx.actor.userId;
+  const row = /^[0-9a-f-]{36}$/i.test(actionId)
+    ? await trx
+        .selectFrom('actions as a')
+        .innerJoin('strategies as s', (j) =>
+          j.onRef('s.id', '=', 'a.strategy_id').onRef('s.tenant_id', '=', 'a.tenant_id'),
+        )
+        .leftJoin('posts as lp', (j) =>
+          j.onRef('lp.id', '=', 'a.lead_post_id').onRef('lp.tenant_id', '=', 'a.tenant_id'),
+        )
+        .selectAll('a')
+        .select([
+          'lp.short_name as lead_post_short_name',
+          'lp.title as lead_post_title',
+          's.title as strategy_title',
+          's.status as strategy_status',
+          (userId
+            ? sql<
+                string[]
+              >`array(select ph.post_id::text from post_holders ph where ph.tenant_id = a.tenant_id and ph.user_id = ${userId} and ph.from_date <= ${asAt} and (ph.to_date is null or ph.to_date >= ${asAt}))`
+            : sql<string[]>`'{}'::text[]`
+          ).as('held_post_ids'),
+        ])
+        .where('a.tenant_id', '=', ctx.tenantId)
+        .where('a.id', '=', actionId)
+        .executeTakeFirst()
+    : undefined;
+  if (!row) throw new NotFoundError('There is no such action.');
+  const {
+    strategy_title,
+    strategy_status,
+    held_post_ids,
+    lead_post_short_name,
+    lead_post_title,
+    ...action
+  } = row;
+  return {
+    action,
+    leadPost:
+      lead_post_short_name !== null && lead_post_title !== null
+        ? { short_name: lead_post_short_name, title: lead_post_title }
+        : null,
+    strategyTitle: strategy_title,
+    strategyRetired: (RETIRED_STRATEGY_STATUSES as readonly string[]).includes(strategy_status),
+    heldPostIds: held_post_ids,
+  };
 }
 
 export async function recordProgressInTx(
@@ -31,13 +126,22 @@ export async function recordProgressInTx(
   actionId: string,
   input: ProgressInput,
   /** recordedAt: only for loading history (demo data, imports); people's updates are stamped now. */
-  options: { asAt?: string; evidenceFileId?: string | null; recordedAt?: Date } = {},
+  options: {
+    asAt?: string;
+    evidenceFileId?: string | null;
+    recordedAt?: Date;
+    /** The action, already read in this transaction and checked (archived, may record). */
+    checked?: Action;
+  } = {},
 ): Promise<ProgressUpdate> {
-  const action = await findAction(trx, ctx.tenantId, actionId);
-  if (action.archived_at)
-    throw new ConflictError('This action is archived: progress can no longer be recorded on it.');
-  if (!(await mayRecordProgress(trx, ctx, action))) {
-    throw new ForbiddenError('You can record progress only on actions owned by a post you hold.');
+  let action = options.checked;
+  if (!action || action.id !== actionId) {
+    action = await findAction(trx, ctx.tenantId, actionId);
+    if (action.archived_at)
+      throw new ConflictError('This action is archived: progress can no longer be recorded on it.');
+    if (!(await mayRecordProgress(trx, ctx, action))) {
+      throw new ForbiddenError('You can record progress only on actions owned by a post you hold.');
+    }
   }
   // A correction of an older update fixes the record, not today's position: it changes the
   // action's status only when nothing newer (other than corrections of it) has been recorded.
@@ -69,45 +173,62 @@ export async function recordProgressInTx(
     changesCurrentPosition = !newer;
   }
   const now = options.recordedAt ?? new Date();
-  const update = await trx
-    .insertInto('progress_updates')
-    .values({
-      tenant_id: ctx.tenantId,
-      id: newId(),
-      action_id: action.id,
-      action_lineage_id: action.lineage_id,
-      status: input.status,
-      forecast_status: input.forecastStatus ?? null,
-      percent_complete: input.percentComplete ?? null,
-      happened: input.happened,
-      next_steps: input.nextSteps ?? null,
-      evidence_url: input.evidenceUrl ?? null,
-      evidence_file_id: options.evidenceFileId ?? null,
-      corrects_id: input.correctsId ?? null,
-      correction_note: input.correctionNote ?? null,
-      as_at: options.asAt ?? todayInLondon(now),
-      recorded_by: ctx.actor.userId,
-      recorded_by_label: ctx.actor.label,
-      recorded_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const after = await trx
-    .updateTable('actions')
-    .set(
-      changesCurrentPosition
-        ? {
-            status: input.status,
-            forecast_status: input.forecastStatus ?? null,
-            last_update_at: now,
-            updated_at: now,
-          }
-        : { updated_at: now },
+  // The update and the action's new position in one statement (two data-changing CTEs).
+  const written = await trx
+    .with('added', (db) =>
+      db
+        .insertInto('progress_updates')
+        .values({
+          tenant_id: ctx.tenantId,
+          id: newId(),
+          action_id: action.id,
+          action_lineage_id: action.lineage_id,
+          status: input.status,
+          forecast_status: input.forecastStatus ?? null,
+          percent_complete: input.percentComplete ?? null,
+          happened: input.happened,
+          next_steps: input.nextSteps ?? null,
+          evidence_url: input.evidenceUrl ?? null,
+          evidence_file_id: options.evidenceFileId ?? null,
+          corrects_id: input.correctsId ?? null,
+          correction_note: input.correctionNote ?? null,
+          as_at: options.asAt ?? todayInLondon(now),
+          recorded_by: ctx.actor.userId,
+          recorded_by_label: ctx.actor.label,
+          recorded_at: now,
+        })
+        .returningAll(),
     )
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('id', '=', action.id)
-    .returning(['status', 'forecast_status', 'last_update_at'])
+    .with('moved', (db) =>
+      db
+        .updateTable('actions')
+        .set(
+          changesCurrentPosition
+            ? {
+                status: input.status,
+                forecast_status: input.forecastStatus ?? null,
+                last_update_at: now,
+                updated_at: now,
+              }
+            : { updated_at: now },
+        )
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('id', '=', action.id)
+        .returning([
+          'status as action_status',
+          'forecast_status as action_forecast_status',
+          'last_update_at as action_last_update_at',
+        ]),
+    )
+    .selectFrom(['added', 'moved'])
+    .selectAll()
     .executeTakeFirstOrThrow();
+  const { action_status, action_forecast_status, action_last_update_at, ...update } = written;
+  const after = {
+    status: action_status,
+    forecast_status: action_forecast_status,
+    last_update_at: action_last_update_at,
+  };
   await recordAudit(trx, ctx.actor, {
     tenantId: ctx.tenantId,
     action: input.correctsId ? 'progress.corrected' : 'progress.recorded',
@@ -348,6 +469,104 @@ export function nextNeedingUpdate<T extends { id: string; need: UpdateNeed }>(
 ): T | null {
   const index = ordered.findIndex((a) => a.id === currentId);
   return ordered.slice(index + 1).find((a) => a.id !== currentId && a.need.needsUpdate) ?? null;
+}
+
+/** The first moment of a date in London (midnight, in GMT or BST as that day keeps). */
+export function londonMidnight(date: string): Date {
+  const utc = Date.parse(`${date}T00:00:00Z`);
+  // In summer time, London's midnight is 23:00 the day before by the clock of UTC.
+  const summer = new Date(utc - 3_600_000);
+  return todayInLondon(summer) === date ? summer : new Date(utc);
+}
+
+export interface WhatsNext {
+  /** The action is one of the person's own (listed in My actions). */
+  mine: boolean;
+  next: { id: string; ref: string; title: string } | null;
+  /** How many of their other open actions need an update (all before this one when next is null). */
+  othersNeeding: number;
+}
+
+/**
+ * Where the person goes after recording progress on (or skipping) an action: the same answer as
+ * nextNeedingUpdate over the ordered My actions, found by one query that returns a single row.
+ * The order of orderMyActions is written as a sort key: rank (overdue first), the oldest activity
+ * (for rank 1 only), due date (undated last), strategy title, reference; the action's own key,
+ * worked out here as of before this update, says which rows come after it.
+ */
+export async function whatsNextFor(
+  trx: Tx,
+  ctx: TenantContext,
+  current: ActionForProgress,
+  asAt: string,
+): Promise<WhatsNext> {
+  const userId = ctx.actor.userId;
+  if (!userId) return { mine: false, next: null, othersNeeding: 0 };
+  const { action, heldPostIds } = current;
+  const mine =
+    !action.archived_at &&
+    !current.strategyRetired &&
+    (action.lead_user_id === userId ||
+      Boolean(action.lead_post_id && heldPostIds.includes(action.lead_post_id)));
+  const need = assessUpdateNeed(action, asAt);
+  const inList = mine && need.open;
+  const rank = need.needsUpdate ? (need.overdue ? 0 : 1) : need.overdue ? 2 : 3;
+  const activity = rank === 1 ? (action.last_update_at ?? action.created_at).getTime() : 0;
+  const closed = sql.join(CLOSED_STATUSES.map((st) => sql`${st}`));
+  const retired = sql.join(RETIRED_STRATEGY_STATUSES.map((st) => sql`${st}`));
+  const owned = heldPostIds.length
+    ? sql`(a.lead_user_id = ${userId} or a.lead_post_id in (${sql.join(heldPostIds.map((id) => sql`${id}::uuid`))}))`
+    : sql`a.lead_user_id = ${userId}`;
+  const staleBy = new Date(Date.parse(`${asAt}T23:59:59Z`) - (STALE_AFTER_DAYS + 1) * 86_400_000);
+  const quarterStart = londonMidnight(lastQuarterEnd(asAt));
+  const overdue = sql`(a.due_on is not null and a.due_on < ${asAt}::date)`;
+  // Outside the list (not theirs, or finished), every action needing an update comes after it.
+  const after = inList
+    ? sql`(rank, activity, due, strategy_title, ref_sort, id) > (${rank}::int, ${activity}::bigint,
+        ${action.due_on ?? 'infinity'}::date, ${current.strategyTitle}::text collate "C",
+        ${action.ref_sort}::text collate "C", ${action.id}::uuid)`
+    : sql`true`;
+  const result = await sql<{
+    id: string;
+    ref: string;
+    title: string;
+    others: number;
+    after_current: boolean;
+  }>`
+    with needing as (
+      select a.id, a.ref, a.title,
+        case when ${overdue} then 0 else 1 end as rank,
+        case when ${overdue} then 0::bigint
+          else floor(extract(epoch from coalesce(a.last_update_at, a.created_at)) * 1000)::bigint end as activity,
+        coalesce(a.due_on, 'infinity'::date) as due,
+        s.title collate "C" as strategy_title,
+        a.ref_sort collate "C" as ref_sort
+      from actions a
+      join strategies s on s.tenant_id = a.tenant_id and s.id = a.strategy_id
+      where a.tenant_id = ${ctx.tenantId}
+        and a.id <> ${action.id}
+        and a.archived_at is null
+        and s.status not in (${retired})
+        and ${owned}
+        and a.status not in (${closed})
+        and (coalesce(a.last_update_at, a.created_at) <= ${staleBy}
+          or coalesce(a.last_update_at, a.created_at) < ${quarterStart}
+          or (${overdue} and (a.last_update_at is null
+            or (a.last_update_at at time zone 'Europe/London')::date <= a.due_on)))
+    )
+    select id, ref, title, (count(*) over ())::int as others,
+      ${after} as after_current
+    from needing
+    order by after_current desc, rank, activity, due, strategy_title, ref_sort, id
+    limit 1
+  `.execute(trx);
+  const row = result.rows[0];
+  if (!row) return { mine, next: null, othersNeeding: 0 };
+  return {
+    mine,
+    next: row.after_current ? { id: row.id, ref: row.ref, title: row.title } : null,
+    othersNeeding: row.others,
+  };
 }
 
 /** My actions, assessed and ordered, with the posts through which the person owns them. */

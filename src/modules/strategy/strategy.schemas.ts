@@ -62,6 +62,10 @@ export const actionInput = z.object({
   title: requiredText('what the action is', 2000),
   description: optionalText('description', 20_000),
   areaId: z.preprocess((v) => (v === '' ? undefined : v), z.uuid('Select an area').optional()),
+  objectiveId: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.uuid('Select an objective').optional(),
+  ),
   priority: optionalText('priority', 40),
   timescale: optionalText('timescale', 200),
   lead: optionalText('lead', 200),
