@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -10,6 +10,8 @@ import { createDeps } from '../../src/server.js';
 import { Agent } from '../helpers/agent.js';
 import { TEST_ENV } from '../helpers/app.js';
 import { seedDataDir, seededDataFolder, waymark } from './processes.js';
+import { SMALL_PLAN } from '../../src/modules/imports/import.test-support.js';
+import type { ImportPreview } from '../../src/modules/imports/index.js';
 
 /**
  * The `waymark` command as an operator runs it: spawned processes on a real data folder. They
@@ -255,4 +257,18 @@ describe('the waymark command line', () => {
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain('This database is not empty');
   }, 180_000);
+
+  it('previews an import as JSON without writing, and refuses contradictory options', async () => {
+    const planFile = join(root, 'digital-plan.txt');
+    writeFileSync(planFile, SMALL_PLAN);
+    const run = await waymark(['import', planFile, '--dry-run', '--json'], { env: env() });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as ImportPreview).summary.actions).toBe(3);
+    const refused = await waymark(['import', planFile, '--strategy', 'x', '--new-strategy', 'y'], {
+      env: env(),
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('Give either --strategy or --new-strategy, not both.');
+  }, 90_000);
 });

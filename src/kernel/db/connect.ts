@@ -94,6 +94,11 @@ async function lockDataFolder(dataDir: string): Promise<() => Promise<void>> {
 
 export function openPostgres(connectionString: string, poolSize = 10): Database {
   const pool = new pg.Pool({ connectionString, max: poolSize });
+  // An idle connection can be cut by the server (a restart, a failover, an administrator). The
+  // pool drops it and opens another when needed; without a listener the error would stop the process.
+  pool.on('error', (error) => {
+    console.error(`Waymark lost an idle database connection: ${error.message}`);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     engine: 'postgres',

@@ -33,8 +33,8 @@ import {
 } from './report.test-support.js';
 import type { ReportSnapshot } from './report.types.js';
 import { DEFAULT_TEMPLATE, templateFormValues } from './template.service.js';
+import { SAMPLES } from '../../../test/helpers/samples.js';
 
-const SAMPLES = '/work/shared/samples';
 const PLAN = `${SAMPLES}/ict-action-plan-2007.txt`;
 
 let t: TestApp;

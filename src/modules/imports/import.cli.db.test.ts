@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/errors.js';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
-import { engine } from '../../../test/helpers/db.js';
-import { waymark } from '../../../test/ops/processes.js';
 import { withTenant } from '../../kernel/db/tenancy.js';
 import { auditOf, makeOrg, type Org } from '../strategy/strategy-pages.test-support.js';
 import { runImport, type ImportCommandOptions } from './import.cli.js';
@@ -171,26 +169,4 @@ describe('waymark import', () => {
     );
     expect(piped).toEqual([]);
   }, 120_000);
-
-  // One spawned process: the command as an operator types it (embedded database, never opened here).
-  it.runIf(engine === 'pglite')(
-    'runs as `waymark import FILE --dry-run --json`',
-    async () => {
-      const run = await waymark(['import', planFile, '--dry-run', '--json'], {
-        env: { DATA_DIR: join(dir, 'data') },
-      });
-      expect(run.stderr).toBe('');
-      expect(run.code).toBe(0);
-      expect((JSON.parse(run.stdout) as ImportPreview).summary.actions).toBe(3);
-      const refused = await waymark(
-        ['import', planFile, '--strategy', 'x', '--new-strategy', 'y'],
-        {
-          env: { DATA_DIR: join(dir, 'data') },
-        },
-      );
-      expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain('Give either --strategy or --new-strategy, not both.');
-    },
-    90_000,
-  );
 });

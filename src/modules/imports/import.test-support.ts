@@ -5,7 +5,9 @@ import { withTenant } from '../../kernel/db/tenancy.js';
 import { multipartForm } from '../strategy/progress.test-support.js';
 import type { Agent } from '../../../test/helpers/agent.js';
 
-export const SAMPLES = '/work/shared/samples';
+import { SAMPLES } from '../../../test/helpers/samples.js';
+
+export { SAMPLES };
 export const hasSamples = existsSync(`${SAMPLES}/ict-action-plan-2007.txt`);
 
 export function sample(name: string): string {

@@ -1,5 +1,4 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import type { TenantContext } from '../../kernel/auth/plugin.js';
 import type { DB } from '../../kernel/db/schema.js';
@@ -211,6 +210,8 @@ export function toCsv(data: ExportData): string {
 const UK_DATE_FORMAT = 'd mmm yyyy';
 
 export async function toXlsx(data: ExportData): Promise<Buffer> {
+  // Loaded on first use: the workbook library is large, and most requests never need it.
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'Waymark';
   book.created = data.generatedAt;

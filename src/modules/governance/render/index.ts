@@ -6,14 +6,28 @@
 /** The report body as HTML (no layout): headings, numbered paragraphs, tables, SVG charts with data tables. */
 export { renderReportHtml } from './html.js';
 
+import type { ReportSnapshot } from '../report.types.js';
+
+// The Word, PDF and Excel libraries are loaded on first use: together they hold tens of
+// megabytes that a server rendering only web pages never needs.
+
 /** An editable Word document. */
-export { renderReportDocx } from './docx.js';
+export async function renderReportDocx(snapshot: ReportSnapshot): Promise<Buffer> {
+  const { renderReportDocx: render } = await import('./docx.js');
+  return render(snapshot);
+}
 
 /** A tagged PDF, generated without a browser. */
-export { renderReportPdf } from './pdf.js';
+export async function renderReportPdf(snapshot: ReportSnapshot): Promise<Buffer> {
+  const { renderReportPdf: render } = await import('./pdf.js');
+  return render(snapshot);
+}
 
 /** The Excel annex: every action at the as-at date. */
-export { renderReportXlsx } from './xlsx.js';
+export async function renderReportXlsx(snapshot: ReportSnapshot): Promise<Buffer> {
+  const { renderReportXlsx: render } = await import('./xlsx.js');
+  return render(snapshot);
+}
 
 export {
   chartFigureHtml,

@@ -1,9 +1,7 @@
 import { ImportRefusedError, type SourceDocument } from '../import.types.js';
 import { readCsv, sniffDelimiter } from './csv.js';
-import { readDocx } from './docx.js';
 import { decodeText, oleContents, sniff } from './sniff.js';
 import { readText } from './text.js';
-import { readXlsx } from './xlsx.js';
 import { checkZipBomb, DEFAULT_ZIP_LIMITS, listZipEntries, type ZipLimits } from './zip.js';
 
 export interface ReadInput {
@@ -88,10 +86,13 @@ async function readZip(
   const office = names.has('[Content_Types].xml');
   if (office && names.has('xl/workbook.xml')) {
     checkClaim(name, claimed, 'xlsx');
+    // Loaded on first use: the workbook library is large, and most requests never need it.
+    const { readXlsx } = await import('./xlsx.js');
     return readXlsx(bytes, name);
   }
   if (office && names.has('word/document.xml')) {
     checkClaim(name, claimed, 'docx');
+    const { readDocx } = await import('./docx.js');
     return readDocx(bytes, name);
   }
   if (office && [...names].some((n) => n.startsWith('ppt/'))) {

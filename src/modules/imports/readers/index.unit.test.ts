@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ImportRefusedError } from '../import.types.js';
 import * as fixtures from '../../../../test/fixtures/imports/index.js';
 import { DEFAULT_ZIP_LIMITS, formatMegabytes, readSource } from './index.js';
+import { SAMPLES } from '../../../../test/helpers/samples.js';
 
 const MB = 1024 * 1024;
 const limits = { maxBytes: 10 * MB };
@@ -208,8 +209,6 @@ describe('refusing files that cannot be imported, saying why and what to do', ()
     expect(await refused(hollow, 'plan.xlsx')).toMatchObject({ code: 'corrupt' });
   });
 });
-
-const SAMPLES = '/work/shared/samples';
 
 describe.runIf(existsSync(SAMPLES))('the real council documents, saved as text', () => {
   it.each(existsSync(SAMPLES) ? readdirSync(SAMPLES).filter((f) => f.endsWith('.txt')) : [])(

@@ -4,7 +4,7 @@ import { readText } from '../readers/text.js';
 import { ImportRefusedError, type ImportPreview } from '../import.types.js';
 import { understandDocument } from './index.js';
 
-const SAMPLES = '/work/shared/samples';
+import { SAMPLES } from '../../../../test/helpers/samples.js';
 
 function importSample(file: string): ImportPreview {
   const doc = readText(readFileSync(`${SAMPLES}/${file}`, 'utf8'), file);

@@ -10,12 +10,14 @@ import { readText } from '../readers/text.js';
 import { understandDocument } from './index.js';
 import { findGlossary, resolveOwner } from './legend.js';
 import { findSections } from './sections.js';
+import { samplePath } from '../../../../test/helpers/samples.js';
 
-const path = new URL('../../../../../shared/samples/ict-strategy-2005-2007.txt', import.meta.url)
-  .pathname;
+const path = samplePath('ict-strategy-2005-2007.txt');
 
 describe.runIf(existsSync(path))('ict-strategy-2005-2007.txt', () => {
-  const doc = () => readText(readFileSync(path, 'utf8'), 'ict-strategy-2005-2007.txt');
+  // Vitest collects a skipped block's body too, so read nothing when the sample is absent.
+  const doc = () =>
+    readText(existsSync(path) ? readFileSync(path, 'utf8') : '', 'ict-strategy-2005-2007.txt');
 
   describe('areas', () => {
     const sections = findSections(doc().blocks);
