@@ -31,6 +31,7 @@ import {
   actionsForReport,
   boardById,
   firstUpdateDates,
+  actionsForReportByIds,
   latestUpdatesOnOrBefore,
   meetingById,
   previousPublishedReport,
@@ -190,7 +191,7 @@ async function loadRecord(
   const firsts = await firstUpdateDates(trx, tenantId, strategy.id);
   const drops = await versionDrops(trx, tenantId, strategy.id);
   const dropped = drops.length
-    ? await actionsByIds(
+    ? await actionsForReportByIds(
         trx,
         tenantId,
         drops.map((d) => d.action_id),
@@ -241,47 +242,6 @@ async function loadRecord(
     template,
     names,
   };
-}
-
-/** The actions left behind by a roll forward live in the earlier version: read them by id. */
-async function actionsByIds(trx: Tx, tenantId: string, ids: string[]) {
-  const rows = await trx
-    .selectFrom('actions as a')
-    .leftJoin('strategy_areas as ar', (j) =>
-      j.onRef('ar.id', '=', 'a.area_id').onRef('ar.tenant_id', '=', 'a.tenant_id'),
-    )
-    .leftJoin('posts as p', (j) =>
-      j.onRef('p.id', '=', 'a.lead_post_id').onRef('p.tenant_id', '=', 'a.tenant_id'),
-    )
-    .select([
-      'a.id',
-      'a.lineage_id',
-      'a.ref',
-      'a.ref_sort',
-      'a.title',
-      'a.status',
-      'a.forecast_status',
-      'a.timescale_text',
-      'a.due_on',
-      'a.lead_text',
-      'a.resources_kind',
-      'a.resources_amount_pence',
-      'a.resources_text',
-      'a.source',
-      'a.carried_from_id',
-      'a.created_at',
-      'a.archived_at',
-      'a.archive_reason',
-      'ar.id as area_id',
-      'ar.number as area_number',
-      'ar.title as area_title',
-      'ar.position as area_position',
-      'p.title as post_title',
-    ])
-    .where('a.tenant_id', '=', tenantId)
-    .where('a.id', 'in', ids)
-    .execute();
-  return new Map(rows.map((r) => [r.id, r]));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -84,8 +84,8 @@ export async function previousPublishedReport(
     .executeTakeFirst();
 }
 
-/** Every action of a strategy version (archived ones too), with its theme and lead post. */
-export async function actionsForReport(trx: Tx, tenantId: string, strategyId: string) {
+/** Actions with what a report shows beside them: their theme and their lead post. */
+function reportActionRows(trx: Tx, tenantId: string) {
   return trx
     .selectFrom('actions as a')
     .leftJoin('strategy_areas as ar', (j) =>
@@ -119,10 +119,21 @@ export async function actionsForReport(trx: Tx, tenantId: string, strategyId: st
       'ar.position as area_position',
       'p.title as post_title',
     ])
-    .where('a.tenant_id', '=', tenantId)
+    .where('a.tenant_id', '=', tenantId);
+}
+
+/** Every action of a strategy version (archived ones too), with its theme and lead post. */
+export async function actionsForReport(trx: Tx, tenantId: string, strategyId: string) {
+  return reportActionRows(trx, tenantId)
     .where('a.strategy_id', '=', strategyId)
     .orderBy('a.ref_sort')
     .execute();
+}
+
+/** The actions left behind by a roll forward live in the earlier version: read them by id. */
+export async function actionsForReportByIds(trx: Tx, tenantId: string, ids: string[]) {
+  const rows = await reportActionRows(trx, tenantId).where('a.id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 export type ReportActionRow = Awaited<ReturnType<typeof actionsForReport>>[number];
