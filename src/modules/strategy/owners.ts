@@ -40,12 +40,21 @@ export function parseOwners(
   const cleaned = (text ?? '').replace(/\s+/g, ' ').trim();
   if (!cleaned) return { lead: null, with: [] };
   const open = cleaned.indexOf('(');
-  if (open === -1) return { lead: cleaned, with: [] };
+  if (open === -1) {
+    // "Waste Services Manager with the Web Team": the words after "with" support the lead.
+    const withAt = cleaned.search(/\s+with\s+/i);
+    if (withAt > 0) {
+      const rest = cleaned.slice(withAt).replace(/^\s+with\s+/i, '');
+      return { lead: cleaned.slice(0, withAt).trim(), with: splitNames(rest, knownNames) };
+    }
+    return { lead: cleaned, with: [] };
+  }
   const close = cleaned.lastIndexOf(')');
   const lead = cleaned.slice(0, open).trim();
   const inner = cleaned.slice(open + 1, close > open ? close : undefined).trim();
   const after = close > open ? cleaned.slice(close + 1).trim() : '';
-  const supporters = splitNames(inner, knownNames);
+  // "(with Procurement)": the brackets already say these are the supporters.
+  const supporters = splitNames(inner.replace(/^with\s+/i, ''), knownNames);
   return {
     lead: lead || supporters.shift() || null,
     with: after ? [...supporters, ...splitNames(after, knownNames)] : supporters,

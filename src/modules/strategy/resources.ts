@@ -18,7 +18,9 @@ const ADDITIONAL =
   /^(ar|additional resources?( required)?( \(?not (yet )?quantified\)?)?|tbc|to be (confirmed|quantified))\.?$/i;
 const PER_YEAR =
   /\b(p\.?\s?a\.?|per (year|annum)|a year|annually|each year|\/\s?(yr|year|annum))\b/i;
-const AMOUNT = /£\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s?(k|m|million|thousand)?\b/i;
+// Thousands are grouped with commas or, as some councils type them, spaces ("£2 500").
+const AMOUNT =
+  /£\s?(\d{1,3}(?:[,\s\u00a0\u202f]\d{3})+(?!\d)|\d+)(?:\.(\d{1,2}))?\s?(k|m|million|thousand)?\b/i;
 
 export function parseResources(raw: string | null | undefined): Resources {
   const text = (raw ?? '').replace(/\s+/g, ' ').trim();
@@ -27,7 +29,7 @@ export function parseResources(raw: string | null | undefined): Resources {
   if (ADDITIONAL.test(text)) return { kind: 'additional', amountPence: null, period: null, text };
   const match = AMOUNT.exec(text);
   if (match) {
-    const pounds = Number((match[1] ?? '0').replaceAll(',', ''));
+    const pounds = Number((match[1] ?? '0').replace(/[,\s\u00a0\u202f]/g, ''));
     const pence = match[2] ? Number(match[2].padEnd(2, '0')) : 0;
     const unit = (match[3] ?? '').toLowerCase();
     const multiplier =

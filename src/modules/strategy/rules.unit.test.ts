@@ -23,6 +23,8 @@ describe('parseOwners', () => {
     ['ICT BD Mgr (HR T&D Mgr)', 'ICT BD Mgr', ['HR T&D Mgr']],
     ['  Deputy Head of ICT Services  ', 'Deputy Head of ICT Services', []],
     ['(Cabinet)', 'Cabinet', []],
+    ['Head of ICT (with Procurement)', 'Head of ICT', ['Procurement']],
+    ['Waste Services Manager with the Web Team', 'Waste Services Manager', ['the Web Team']],
   ])('%s', (text, lead, withList) => {
     expect(parseOwners(text, known)).toEqual({ lead, with: withList });
   });
@@ -46,6 +48,8 @@ describe('parseResources', () => {
     ['AR', 'additional', null, null],
     ['Additional resources required', 'additional', null, null],
     ['£7,000', 'amount', 700_000, 'one-off'],
+    ['£2 500', 'amount', 250_000, 'one-off'],
+    ['£500 for 1000 licences', 'amount', 50_000, 'one-off'],
     ['£2,000 p.a.', 'amount', 200_000, 'per-year'],
     ['£1,000', 'amount', 100_000, 'one-off'],
     ['£250,000 (capital)', 'amount', 25_000_000, 'one-off'],

@@ -17,7 +17,7 @@ const GLOSSARY_SHEET =
   /\b(?:glossary|key|legend|abbreviations|acronyms|definitions|terms|initials|codes)\b/i;
 const HEADER_TERM = /^(?:terms?|codes?|abbreviations?|acronyms?|initials|keys?|short ?form)$/i;
 const HEADER_MEANING =
-  /^(?:meanings?|descriptions?|definitions?|explanations?|full (?:name|form|title)|names?|stands for|expansions?)$/i;
+  /^(?:meanings?|descriptions?|definitions?|explanations?|full (?:name|form|title)|names?|stands for|expansions?|posts?|(?:job )?titles?|roles?)$/i;
 const CONNECTORS = new Set(['of', 'and', 'for', 'the', '&']);
 const BULLET_MARK = /^\s*(?:[-–•*▪◦·])\s+/;
 
@@ -285,10 +285,34 @@ export function findGlossary(blocks: SourceBlock[]): GlossaryEntry[] {
  * Owners written as initials ("MM", "MM/SB", "MM and SB", "JMcK (SW)") resolved to the names the
  * glossary gives; anything else ("All", "Deal", "AD, ICT", blank) comes back as written.
  */
+/**
+ * A glossary sheet's code for a post ("HD" for "Head of Digital Services"): its capitals start the
+ * words of the meaning, in order, from the first word. Looser than initialsMatch, which is for
+ * people's names; a sheet says outright that the code means those words.
+ */
+function abbreviates(code: string, meaning: string): boolean {
+  if (!/^[A-Z][A-Za-z&]{0,5}$/.test(code)) return false;
+  const token = capitals(code);
+  const words = nameWords(meaning);
+  if (token.length < 2 || !words) return false;
+  const available = capitals(words.join(' '));
+  if (available[0] !== token[0]) return false;
+  let at = 0;
+  for (const c of token) {
+    const found = available.indexOf(c, at);
+    if (found === -1) return false;
+    at = found + 1;
+  }
+  return true;
+}
+
 export function resolveOwner(text: string, glossary: GlossaryEntry[]): string {
   const names = new Map<string, string>();
   for (const e of glossary) {
-    if (e.kind === 'initials' || (e.kind === 'sheet' && initialsMatch(e.code, e.meaning))) {
+    if (
+      e.kind === 'initials' ||
+      (e.kind === 'sheet' && (initialsMatch(e.code, e.meaning) || abbreviates(e.code, e.meaning)))
+    ) {
       if (!names.has(e.code)) names.set(e.code, e.meaning);
     }
   }
