@@ -7,15 +7,11 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { recordAudit } from '../../kernel/audit/audit.js';
 import { can, type Permission } from '../../kernel/auth/permissions.js';
 import type { TenantContext } from '../../kernel/auth/plugin.js';
-import { isUuid, newId } from '../../kernel/db/ids.js';
+import { newId } from '../../kernel/db/ids.js';
 import type { DB } from '../../kernel/db/schema.js';
+import { findOwned } from '../../kernel/db/find.js';
 import { withTenant, type Tx } from '../../kernel/db/tenancy.js';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-} from '../../kernel/http/errors.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../kernel/http/errors.js';
 import type { BoardInput, MemberInput } from './board.schemas.js';
 import type { BoardMembersTable, BoardsTable } from './governance.tables.js';
 
@@ -28,16 +24,7 @@ export function requirePermission(ctx: TenantContext, permission: Permission) {
 }
 
 export async function findBoard(trx: Tx, tenantId: string, id: string): Promise<Board> {
-  const board = isUuid(id)
-    ? await trx
-        .selectFrom('boards')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst()
-    : undefined;
-  if (!board) throw new NotFoundError('There is no such board.');
-  return board;
+  return findOwned(trx, 'boards', { tenantId, id }, 'There is no such board.');
 }
 
 export async function listBoards(trx: Tx, tenantId: string) {
@@ -320,17 +307,13 @@ export function addMember(db: Kysely<DB>, ctx: TenantContext, boardId: string, i
 }
 
 export async function findMember(trx: Tx, tenantId: string, boardId: string, memberId: string) {
-  const member = isUuid(memberId)
-    ? await trx
-        .selectFrom('board_members')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('board_id', '=', boardId)
-        .where('id', '=', memberId)
-        .executeTakeFirst()
-    : undefined;
-  if (!member) throw new NotFoundError('There is no such member of this board.');
-  return member;
+  return findOwned(
+    trx,
+    'board_members',
+    { tenantId, id: memberId },
+    'There is no such member of this board.',
+    { board_id: boardId },
+  );
 }
 
 export function removeMember(

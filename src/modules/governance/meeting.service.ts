@@ -5,10 +5,11 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { recordAudit } from '../../kernel/audit/audit.js';
 import type { TenantContext } from '../../kernel/auth/plugin.js';
-import { isUuid, newId } from '../../kernel/db/ids.js';
+import { newId } from '../../kernel/db/ids.js';
 import type { DB } from '../../kernel/db/schema.js';
+import { findOwned } from '../../kernel/db/find.js';
 import { withTenant, type Tx } from '../../kernel/db/tenancy.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../kernel/http/errors.js';
+import { ConflictError, ValidationError } from '../../kernel/http/errors.js';
 import type { AgendaItemInput, MeetingInput } from './board.schemas.js';
 import {
   boardStrategies,
@@ -24,16 +25,7 @@ export type Meeting = Selectable<MeetingsTable>;
 export type AgendaItem = Selectable<AgendaItemsTable>;
 
 export async function findMeeting(trx: Tx, tenantId: string, id: string): Promise<Meeting> {
-  const meeting = isUuid(id)
-    ? await trx
-        .selectFrom('meetings')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst()
-    : undefined;
-  if (!meeting) throw new NotFoundError('There is no such meeting.');
-  return meeting;
+  return findOwned(trx, 'meetings', { tenantId, id }, 'There is no such meeting.');
 }
 
 export async function findAgendaItem(
@@ -42,17 +34,9 @@ export async function findAgendaItem(
   meetingId: string,
   itemId: string,
 ): Promise<AgendaItem> {
-  const item = isUuid(itemId)
-    ? await trx
-        .selectFrom('agenda_items')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('meeting_id', '=', meetingId)
-        .where('id', '=', itemId)
-        .executeTakeFirst()
-    : undefined;
-  if (!item) throw new NotFoundError('There is no such agenda item.');
-  return item;
+  return findOwned(trx, 'agenda_items', { tenantId, id: itemId }, 'There is no such agenda item.', {
+    meeting_id: meetingId,
+  });
 }
 
 function meetingColumns(input: MeetingInput) {

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../../kernel/audit/audit.js';
 import type { TenantContext } from '../../kernel/auth/plugin.js';
-import { isUuid, newId } from '../../kernel/db/ids.js';
+import { newId } from '../../kernel/db/ids.js';
 import type { DB } from '../../kernel/db/schema.js';
+import { findOwned } from '../../kernel/db/find.js';
 import { withTenant, type Tx } from '../../kernel/db/tenancy.js';
-import { ConflictError, NotFoundError } from '../../kernel/http/errors.js';
+import { ConflictError } from '../../kernel/http/errors.js';
 import type { ObjectiveInput } from './strategy.schemas.js';
 import { findArea, findStrategy } from './strategy.service.js';
 import type { Objective } from './strategy.tables.js';
@@ -35,17 +36,13 @@ export async function findObjective(
   strategyId: string,
   objectiveId: string,
 ): Promise<Objective> {
-  const objective = isUuid(objectiveId)
-    ? await trx
-        .selectFrom('objectives')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('strategy_id', '=', strategyId)
-        .where('id', '=', objectiveId)
-        .executeTakeFirst()
-    : undefined;
-  if (!objective) throw new NotFoundError('There is no such objective in this strategy.');
-  return objective;
+  return findOwned(
+    trx,
+    'objectives',
+    { tenantId, id: objectiveId },
+    'There is no such objective in this strategy.',
+    { strategy_id: strategyId },
+  );
 }
 
 function columns(input: ObjectiveInput) {

@@ -4,8 +4,9 @@ import { recordAudit, type Actor } from '../../kernel/audit/audit.js';
 import type { TenantContext } from '../../kernel/auth/plugin.js';
 import { isUuid, newId } from '../../kernel/db/ids.js';
 import type { DB } from '../../kernel/db/schema.js';
+import { findOwned } from '../../kernel/db/find.js';
 import { withTenant, type Tx } from '../../kernel/db/tenancy.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../kernel/http/errors.js';
+import { ConflictError, ValidationError } from '../../kernel/http/errors.js';
 import { requiredText } from '../../kernel/http/fields.js';
 import type { Post } from './strategy.tables.js';
 
@@ -193,16 +194,7 @@ export async function currentHolders(trx: Tx, tenantId: string, asAt: string) {
 }
 
 export async function findPost(trx: Tx, tenantId: string, id: string): Promise<Post> {
-  const post = isUuid(id)
-    ? await trx
-        .selectFrom('posts')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst()
-    : undefined;
-  if (!post) throw new NotFoundError('There is no such post.');
-  return post;
+  return findOwned(trx, 'posts', { tenantId, id }, 'There is no such post.');
 }
 
 /** Everyone who has held a post, latest first. */

@@ -3,6 +3,7 @@ import { recordAudit } from '../../kernel/audit/audit.js';
 import type { TenantContext } from '../../kernel/auth/plugin.js';
 import { isUuid, newId } from '../../kernel/db/ids.js';
 import type { DB } from '../../kernel/db/schema.js';
+import { findOwned } from '../../kernel/db/find.js';
 import { withTenant, type Tx } from '../../kernel/db/tenancy.js';
 import { NotFoundError } from '../../kernel/http/errors.js';
 import type { AreaInput, StrategyInput } from './strategy.schemas.js';
@@ -301,17 +302,13 @@ export async function findArea(
   strategyId: string,
   areaId: string,
 ): Promise<Area> {
-  const area = isUuid(areaId)
-    ? await trx
-        .selectFrom('strategy_areas')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('strategy_id', '=', strategyId)
-        .where('id', '=', areaId)
-        .executeTakeFirst()
-    : undefined;
-  if (!area) throw new NotFoundError('There is no such area in this strategy.');
-  return area;
+  return findOwned(
+    trx,
+    'strategy_areas',
+    { tenantId, id: areaId },
+    'There is no such area in this strategy.',
+    { strategy_id: strategyId },
+  );
 }
 
 export async function listAreas(trx: Tx, tenantId: string, strategyId: string): Promise<Area[]> {
