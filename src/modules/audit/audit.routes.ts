@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { pagination } from '../../kernel/views/pagination.js';
 import { member } from '../../kernel/auth/plugin.js';
 import { NotFoundError } from '../../kernel/http/errors.js';
 import { eventsCsv } from './audit.csv.js';
@@ -17,7 +18,6 @@ import {
   entityTypeWords,
   eventRow,
   hasFilters,
-  pagination,
   peopleById,
   personOptions,
   recordHistoryPath,

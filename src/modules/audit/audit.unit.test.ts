@@ -7,7 +7,7 @@ import {
   startOfUkDay,
   ukToday,
 } from './audit.schemas.js';
-import { actionWords, changedFields, entityTypeWords, pagination } from './audit.view-model.js';
+import { actionWords, changedFields, entityTypeWords } from './audit.view-model.js';
 import { csvRecord } from './audit.csv.js';
 
 describe('date boxes', () => {
@@ -155,22 +155,5 @@ describe('what an event says', () => {
       '',
       '',
     ]);
-  });
-});
-
-describe('pagination', () => {
-  const href = (n: number) => `/p/${String(n)}`;
-  it('is absent for a single page', () => {
-    expect(pagination(1, 1, href)).toBeNull();
-  });
-  it('shows the first, the last and the neighbours, with gaps', () => {
-    const p = pagination(5, 9, href)!;
-    expect(
-      p.items.map((i) => (i.ellipsis ? '…' : i.current ? `[${String(i.number)}]` : i.number)),
-    ).toEqual([1, '…', 4, '[5]', 6, '…', 9]);
-    expect(p.previous).toEqual({ href: '/p/4' });
-    expect(p.next).toEqual({ href: '/p/6' });
-    expect(pagination(1, 3, href)!.previous).toBeUndefined();
-    expect(pagination(3, 3, href)!.next).toBeUndefined();
   });
 });

@@ -174,37 +174,6 @@ export function recordHistoryPath(entityType: string, entityId: string): string 
   return `/admin/audit/records/${encodeURIComponent(entityType)}/${encodeURIComponent(entityId)}`;
 }
 
-interface PaginationItem {
-  number?: number;
-  href?: string;
-  current?: boolean;
-  ellipsis?: boolean;
-}
-
-/** GOV.UK pagination: first, last, and the pages either side of the current one. */
-export function pagination(
-  page: number,
-  pageCount: number,
-  hrefFor: (page: number) => string,
-): { items: PaginationItem[]; previous?: { href: string }; next?: { href: string } } | null {
-  if (pageCount <= 1) return null;
-  const shown = [...new Set([1, page - 1, page, page + 1, pageCount])]
-    .filter((n) => n >= 1 && n <= pageCount)
-    .sort((a, b) => a - b);
-  const items: PaginationItem[] = [];
-  let previousNumber = 0;
-  for (const n of shown) {
-    if (n - previousNumber > 1) items.push({ ellipsis: true });
-    items.push({ number: n, href: hrefFor(n), current: n === page });
-    previousNumber = n;
-  }
-  return {
-    items,
-    ...(page > 1 ? { previous: { href: hrefFor(page - 1) } } : {}),
-    ...(page < pageCount ? { next: { href: hrefFor(page + 1) } } : {}),
-  };
-}
-
 const count = (n: number) => n.toLocaleString('en-GB');
 const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 

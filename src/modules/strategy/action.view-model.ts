@@ -1,4 +1,5 @@
 import { listSearch, sortOf, type ListQuery } from './action.filters.js';
+import { pagination } from '../../kernel/views/pagination.js';
 import type { ActionDetail, ActionRow, AuditRow, ActionSort } from './action.queries.js';
 import { abbreviate, escapeHtml, type GlossaryTerm, type StatusLabels } from './display.js';
 import { parseOwners } from './owners.js';
@@ -226,24 +227,9 @@ export function sortHeaders(q: ListQuery, basePath: string) {
 /** The GOV.UK pagination component's parameters, or null when one page holds everything. */
 export function paginationView(q: ListQuery, total: number, pageSize: number, basePath: string) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  if (pages <= 1) return null;
   const current = Math.min(Math.max(q.page ?? 1, 1), pages);
-  const href = (page: number) => `${basePath}${listSearch(q, { page })}`;
-  const wanted = new Set([1, pages, current - 1, current, current + 1]);
-  const items: ({ number: string; href: string; current: boolean } | { ellipsis: true })[] = [];
-  let last = 0;
-  for (let page = 1; page <= pages; page++) {
-    if (!wanted.has(page)) continue;
-    if (page - last > 1) items.push({ ellipsis: true });
-    items.push({ number: String(page), href: href(page), current: page === current });
-    last = page;
-  }
-  return {
-    items,
-    previous: current > 1 ? { href: href(current - 1) } : undefined,
-    next: current < pages ? { href: href(current + 1) } : undefined,
-    landmarkLabel: 'Pages of actions',
-  };
+  const view = pagination(current, pages, (page) => `${basePath}${listSearch(q, { page })}`);
+  return view && { ...view, landmarkLabel: 'Pages of actions' };
 }
 
 export interface FilterLookups {

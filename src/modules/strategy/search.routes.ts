@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { pagination } from '../../kernel/views/pagination.js';
 import { z } from 'zod';
 import { tenantContext } from '../../kernel/auth/plugin.js';
 import { parseInput } from '../../kernel/http/validation.js';
@@ -12,7 +13,6 @@ import {
 } from './search.service.js';
 import {
   noResultsAdvice,
-  pagination,
   resultSummary,
   resultView,
   searchHref,

@@ -7,7 +7,6 @@ import {
   markedToHtml,
   markedToPlain,
   noResultsAdvice,
-  pagination,
   resultHref,
   resultSummary,
   resultView,
@@ -141,23 +140,6 @@ describe('result summary, type filters and pages', () => {
     expect(filters.find((f) => f.current)?.text).toBe('Actions');
     expect(filters[0]?.href).toBe('/search?q=broadband&archived=1');
     expect(filters[4]?.href).toBe('/search?q=broadband&type=update&archived=1');
-  });
-
-  it('numbers pages with ellipses, and none for a single page', () => {
-    expect(pagination(1, 1, String)).toBeNull();
-    const p = pagination(5, 9, (n) => `/p${String(n)}`);
-    expect(p?.items.map((i) => (i.ellipsis ? '…' : String(i.number)))).toEqual([
-      '1',
-      '…',
-      '4',
-      '5',
-      '6',
-      '…',
-      '9',
-    ]);
-    expect(p?.previous).toEqual({ href: '/p4' });
-    expect(p?.next).toEqual({ href: '/p6' });
-    expect(pagination(3, 3, String)?.next).toBeUndefined();
   });
 });
 

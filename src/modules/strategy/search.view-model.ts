@@ -161,37 +161,6 @@ export function resultSummary(results: SearchResults): string {
   return `Showing ${count(first)} to ${count(last)} of ${count(results.total)} ${noun}`;
 }
 
-export interface PaginationItem {
-  number?: number;
-  href?: string;
-  current?: boolean;
-  ellipsis?: boolean;
-}
-
-/** GOV.UK pagination: first, last, and the pages either side of this one. */
-export function pagination(
-  page: number,
-  pageCount: number,
-  hrefFor: (page: number) => string,
-): { items: PaginationItem[]; previous?: { href: string }; next?: { href: string } } | null {
-  if (pageCount <= 1) return null;
-  const shown = [...new Set([1, page - 1, page, page + 1, pageCount])]
-    .filter((n) => n >= 1 && n <= pageCount)
-    .sort((a, b) => a - b);
-  const items: PaginationItem[] = [];
-  let before = 0;
-  for (const n of shown) {
-    if (n - before > 1) items.push({ ellipsis: true });
-    items.push({ number: n, href: hrefFor(n), current: n === page });
-    before = n;
-  }
-  return {
-    items,
-    ...(page > 1 ? { previous: { href: hrefFor(page - 1) } } : {}),
-    ...(page < pageCount ? { next: { href: hrefFor(page + 1) } } : {}),
-  };
-}
-
 /** A strategy's title with its period, unless the title already says it. */
 export function strategyName(s: { title: string; periodLabel: string | null }): string {
   return s.periodLabel && !s.title.includes(s.periodLabel)
