@@ -8,7 +8,7 @@ import {
   type Org,
 } from '../strategy/strategy-pages.test-support.js';
 import { boardFor, itemFor, meetingFor, rows, strategyFor } from './governance.test-support.js';
-import { todayInLondon } from './board.service.js';
+import { todayInLondon } from '../strategy/index.js';
 
 let t: TestApp;
 let org: Org;

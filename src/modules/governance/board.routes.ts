@@ -21,7 +21,6 @@ import {
   removeMember,
   setBoardStrategies,
   strategyLineages,
-  todayInLondon,
   updateBoard,
   type Board,
 } from './board.service.js';
@@ -37,6 +36,7 @@ import {
   ukDate,
 } from './board.view-model.js';
 import { boardCalendarFor, calendarOptions } from './calendar.service.js';
+import { todayInLondon } from '../strategy/index.js';
 
 const VIEWS = 'governance/views/boards';
 

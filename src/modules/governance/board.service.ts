@@ -14,6 +14,7 @@ import { withTenant, type Tx } from '../../kernel/db/tenancy.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../kernel/http/errors.js';
 import type { BoardInput, MemberInput } from './board.schemas.js';
 import type { BoardMembersTable, BoardsTable } from './governance.tables.js';
+import { todayInLondon } from '../strategy/index.js';
 
 export type Board = Selectable<BoardsTable>;
 export type BoardMember = Selectable<BoardMembersTable>;
@@ -57,16 +58,6 @@ export async function listBoards(trx: Tx, tenantId: string) {
     .orderBy(sql`b.archived_at is not null`)
     .orderBy(sql`lower(b.name)`)
     .execute();
-}
-
-/** Today's date in the UK, as YYYY-MM-DD. */
-export function todayInLondon(at: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
 }
 
 function boardColumns(input: BoardInput) {

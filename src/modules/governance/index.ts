@@ -16,7 +16,6 @@ export {
   addMemberInTx,
   setBoardStrategiesInTx,
   findBoard,
-  todayInLondon,
   type Board,
 } from './board.service.js';
 export {

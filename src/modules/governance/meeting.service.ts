@@ -11,15 +11,10 @@ import { findOwned } from '../../kernel/db/find.js';
 import { withTenant, type Tx } from '../../kernel/db/tenancy.js';
 import { ConflictError, ValidationError } from '../../kernel/http/errors.js';
 import type { AgendaItemInput, MeetingInput } from './board.schemas.js';
-import {
-  boardStrategies,
-  findBoard,
-  requirePermission,
-  todayInLondon,
-  type Board,
-} from './board.service.js';
+import { boardStrategies, findBoard, requirePermission, type Board } from './board.service.js';
 import type { AgendaItemsTable, MeetingsTable } from './governance.tables.js';
 import { decisionsForItems, type DecisionView } from './decision.service.js';
+import { todayInLondon } from '../strategy/index.js';
 
 export type Meeting = Selectable<MeetingsTable>;
 export type AgendaItem = Selectable<AgendaItemsTable>;

@@ -1,21 +1,13 @@
 /** The rules of an update round, free of the database: who is asked, reminded and may be nudged. */
 import type { ReportingCycle } from './governance.tables.js';
+import { todayInLondon } from '../strategy/index.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A person is nudged at most once an hour. */
 export const NUDGE_INTERVAL_MS = 60 * 60 * 1000;
 
-const londonDay = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
 /** The calendar date in the UK at a moment, as 'YYYY-MM-DD'. */
-export function londonDate(moment: Date): string {
-  return londonDay.format(moment);
-}
+export const londonDate = (moment: Date): string => todayInLondon(moment);
 
 /** Adds whole days to a 'YYYY-MM-DD' date. */
 export function addDays(date: string, days: number): string {
